@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|unit|fuzz|vm|test|bench|demo|clean]
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+B=$ROOT/build
+
+# Every package a fresh Debian 12 machine needs for every target below.
+PKGS="musl-tools ragel clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
+      busybox-static kmod vsftpd curl nftables conntrack iproute2 python3"
+
+deps() {
+	local missing=""
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "installing:$missing"
+	[ "$(id -u)" = 0 ] || { echo "cannot install packages: not root; run: sudo apt-get install$missing" >&2; exit 1; }
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+}
+
+# musl-gcc does not search the kernel's UAPI headers; give it a folder of links to them.
+uapi() {
+	mkdir -p "$B/uapi"
+	ln -sfn /usr/include/linux "$B/uapi/linux"
+	ln -sfn /usr/include/asm-generic "$B/uapi/asm-generic"
+	ln -sfn "/usr/include/$(gcc -print-multiarch)/asm" "$B/uapi/asm"
+}
+
+CWARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter"
+# Ragel output is generated: relax only the warnings its -G2 code is known to trigger.
+GENWARN="-Wno-implicit-fallthrough -Wno-unused-variable -Wno-unused-const-variable -Wno-missing-prototypes"
+
+grammars() {
+	mkdir -p "$B/gen"
+	for rl in grammars/*.rl; do
+		local out="$B/gen/$(basename "${rl%.rl}").c"
+		[ "$out" -nt "$rl" ] || ragel -G2 -o "$out" "$rl"
+	done
+}
+
+# compile OUTDIR CC CFLAGS... : every src/*.c (but main.c) and generated parser into OUTDIR/libnfhelper.a
+compile_lib() {
+	local out=$1 cc=$2; shift 2
+	mkdir -p "$out"
+	local objs=()
+	for c in src/*.c; do
+		[ "$c" = src/main.c ] && continue
+		local o="$out/$(basename "${c%.c}").o"
+		$cc "$@" $CWARN -Isrc -I"$B/gen" -c "$c" -o "$o"
+		objs+=("$o")
+	done
+	for c in "$B"/gen/*.c; do
+		[ -e "$c" ] || continue
+		local o="$out/gen_$(basename "${c%.c}").o"
+		$cc "$@" $CWARN $GENWARN -Isrc -I"$B/gen" -c "$c" -o "$o"
+		objs+=("$o")
+	done
+	rm -f "$out/libnfhelper.a"
+	ar rcs "$out/libnfhelper.a" "${objs[@]}"
+}
+
+release() {
+	uapi; grammars
+	compile_lib "$B/musl" musl-gcc -std=c11 -D_GNU_SOURCE -O2 -isystem "$B/uapi" -ffunction-sections -fdata-sections
+	musl-gcc -std=c11 -D_GNU_SOURCE -O2 -isystem "$B/uapi" $CWARN -Isrc -I"$B/gen" -static -Wl,--gc-sections -s \
+		src/main.c "$B/musl/libnfhelper.a" -o "$B/nfhelper"
+	echo "built $B/nfhelper: $(stat -c %s "$B/nfhelper") bytes; $(file -b "$B/nfhelper" | cut -d, -f1-5)"
+}
+
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
+unit() {
+	grammars
+	compile_lib "$B/asan" clang-14 -std=c11 -D_GNU_SOURCE $SAN
+	clang-14 -std=c11 -D_GNU_SOURCE $SAN $CWARN -Isrc -I"$B/gen" -Itests/unit \
+		tests/unit/*.c "$B/asan/libnfhelper.a" -o "$B/unit-tests"
+	(cd tests/unit && "$B/unit-tests")
+}
+
+# fuzz [SECONDS]: build every harness in tests/fuzz and run each for SECONDS on its seed corpus.
+fuzz() {
+	local secs=${1:-10}
+	grammars
+	compile_lib "$B/fuzzlib" clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+	for h in tests/fuzz/fuzz_*.c; do
+		[ -e "$h" ] || continue
+		local name; name=$(basename "${h%.c}")
+		clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I"$B/gen" \
+			"$h" "$B/fuzzlib/libnfhelper.a" -o "$B/$name"
+		local corpus="$B/corpus/$name"
+		mkdir -p "$corpus"
+		echo "fuzz: $name for ${secs}s"
+		"$B/$name" -max_total_time="$secs" -print_final_stats=0 "$corpus" "tests/fuzz/seeds/${name#fuzz_}" \
+			> "$B/$name.log" 2>&1 || { tail -40 "$B/$name.log"; echo "fuzz: $name FAILED"; return 1; }
+		grep -E '^(#[0-9]+|Done)' "$B/$name.log" | tail -1
+	done
+}
+
+bench() {
+	grammars
+	compile_lib "$B/bench" gcc -std=c11 -D_GNU_SOURCE -O2 -g
+	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Isrc -I"$B/gen" tests/bench/*.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
+	"$B/bench-nfhelper"
+}
+
+vm() { release; tests/vm/run.sh "$@"; }
+
+case "${1:-all}" in
+deps)	deps ;;
+all)	deps; release ;;
+unit)	deps; unit ;;
+fuzz)	deps; shift; fuzz "${1:-10}" ;;
+vm)	deps; shift; vm "$@" ;;
+test)	deps; release; unit; fuzz 15; tests/vm/run.sh ;;
+bench)	deps; bench ;;
+demo)	deps; release; tests/vm/demo.sh ;;
+clean)	rm -rf "$B" ;;
+*)	echo "usage: $0 [deps|all|unit|fuzz [SECONDS]|vm [SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
+esac

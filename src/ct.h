@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ct: conntrack and expectation attributes (ctnetlink, nfnetlink_conntrack.h) in and out.
+ * Mirrors net/netfilter/nf_conntrack_netlink.c: tuple, status, help; expect tuple/mask/NAT. */
+#ifndef NFHELPER_CT_H
+#define NFHELPER_CT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "nl.h"
+
+union ct_addr {
+	uint8_t v6[16];
+	uint32_t v4; /* network order, in the first four bytes */
+	uint8_t all[16];
+};
+
+/* A conntrack tuple as the kernel reports it; ports in host order. */
+struct ct_tuple {
+	uint8_t l3; /* AF_INET or AF_INET6 */
+	uint8_t l4; /* IPPROTO_TCP, IPPROTO_UDP, ... */
+	union ct_addr src, dst;
+	uint16_t sport, dport;
+};
+
+enum { CT_DIR_ORIGINAL = 0, CT_DIR_REPLY = 1 };
+
+/* What the helper needs of NFQA_CT. */
+struct ct_info {
+	uint32_t id;
+	uint32_t status;  /* IPS_* bits */
+	struct ct_tuple tuple[2]; /* [CT_DIR_ORIGINAL], [CT_DIR_REPLY] */
+	uint8_t tcp_state; /* CTA_PROTOINFO_TCP_STATE, 0 if absent */
+	char helper[16];   /* CTA_HELP_NAME, "" if absent */
+	const uint8_t *help_info; /* CTA_HELP_INFO payload, NULL if absent */
+	uint16_t help_info_len;
+};
+
+/* Decode a CTA_* nest (NFQA_CT, or the body of an IPCTNL_MSG_CT_* message given as tb).
+ * Requires both tuples and the id; 0 or -EINVAL. */
+int ct_info_decode(const struct nlattr *nest, struct ct_info *ct);
+int ct_info_decode_tb(const struct nlattr *const *tb, struct ct_info *ct);
+int ct_tuple_decode(const struct nlattr *nest, struct ct_tuple *t);
+/* Put a tuple nest (CTA_TUPLE_IP + CTA_TUPLE_PROTO) of the given attribute type. */
+void ct_tuple_put(struct nl_msg *m, uint16_t type, const struct ct_tuple *t);
+
+/* An expectation to create.  mask uses the same layout: all-ones bytes are compared. */
+struct ct_expect {
+	struct ct_tuple tuple;
+	struct ct_tuple mask;
+	uint32_t class;
+	uint32_t flags;
+	const char *fn;         /* CTA_EXPECT_FN, e.g. "nat-follow-master"; NULL for none */
+	const char *helper;     /* CTA_EXPECT_HELP_NAME for the child; NULL for none */
+	bool nat;               /* put CTA_EXPECT_NAT {nat_dir, nat_tuple} */
+	uint32_t nat_dir;
+	struct ct_tuple nat_tuple; /* the kernel keeps nat_tuple.src (addr, port) as saved addr/proto */
+};
+
+/* Put the expectation's attributes (tuple, mask, class, flags, fn, helper, NAT) into the
+ * message.  Used inside NFQA_EXP and at the top of IPCTNL_MSG_EXP_NEW. */
+void ct_expect_put(struct nl_msg *m, const struct ct_expect *e);
+/* Build a whole IPCTNL_MSG_EXP_NEW (with CTA_EXPECT_MASTER = master) asking for an ACK. */
+struct nlmsghdr *ct_expect_new_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+				     const struct ct_tuple *master, const struct ct_expect *e);
+/* An expectation with the usual mask: whole addresses, destination port, any source port. */
+void ct_expect_init(struct ct_expect *e, const struct ct_tuple *t);
+
+#endif

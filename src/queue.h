@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* queue: nfnetlink_queue messages — queue configuration, packet decode, verdict build.
+ * Mirrors net/netfilter/nfnetlink_queue.c (nfqnl_recv_config, nfqnl_build_packet_message,
+ * nfqnl_recv_verdict). No syscalls here. */
+#ifndef NFHELPER_QUEUE_H
+#define NFHELPER_QUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ct.h"
+#include "nl.h"
+
+/* One queued packet, pointing into the receive buffer. */
+struct queue_pkt {
+	uint32_t id;
+	uint16_t hw_protocol; /* host order, ETH_P_IP / ETH_P_IPV6 */
+	uint8_t hook;
+	const uint8_t *payload; /* from the L3 header */
+	uint32_t len;
+	uint32_t cap_len;       /* NFQA_CAP_LEN if present (original length), else len */
+	bool has_ct;
+	struct ct_info ct;
+	uint32_t ctinfo;        /* NFQA_CT_INFO (enum ip_conntrack_info) */
+};
+
+/* Decode an NFQNL_MSG_PACKET; 0, or -EINVAL when malformed or missing id/payload. */
+int queue_pkt_decode(const struct nlmsghdr *nlh, struct queue_pkt *p);
+
+/* Configuration messages, each with NLM_F_ACK. */
+struct nlmsghdr *queue_cfg_cmd_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+				     uint16_t queue, uint8_t cmd /* NFQNL_CFG_CMD_* */);
+/* Copy mode PACKET with copy_range, queue maxlen, and flags (mask = flags set). */
+struct nlmsghdr *queue_cfg_params_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+					uint16_t queue, uint32_t copy_range, uint32_t maxlen, uint32_t flags);
+
+/* A verdict.  ct_helper: when non-NULL, an NFQA_CT {CTA_HELP {CTA_HELP_NAME}} is attached —
+ * without NFQA_CT the kernel ignores NFQA_EXP and does no sequence adjustment. */
+struct queue_verdict {
+	uint16_t queue;
+	uint32_t id;
+	uint32_t verdict;          /* NF_ACCEPT / NF_DROP */
+	const uint8_t *payload;    /* replacement packet from L3, NULL to keep it */
+	uint32_t payload_len;
+	const char *ct_helper;
+	const struct ct_expect *exp; /* NFQA_EXP, NULL for none */
+};
+struct nlmsghdr *queue_verdict_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+				     const struct queue_verdict *v);
+
+#endif
