@@ -40,7 +40,13 @@ struct ct_info {
 int ct_info_decode(const struct nlattr *nest, struct ct_info *ct);
 int ct_info_decode_tb(const struct nlattr *const *tb, struct ct_info *ct);
 int ct_tuple_decode(const struct nlattr *nest, struct ct_tuple *t);
-/* Put a tuple nest (CTA_TUPLE_IP + CTA_TUPLE_PROTO) of the given attribute type. */
+/* A ctnetlink conntrack event (IPCTNL_MSG_CT_DELETE from NFNLGRP_CONNTRACK_DESTROY, or
+ * IPCTNL_MSG_CT_NEW): id, status and both tuples into ct.  0; -ENOMSG when nlh is no
+ * CT_NEW/CT_DELETE message (check NFNL_MSG_TYPE(nlh->nlmsg_type) for which); -EINVAL when
+ * malformed.  ct->help_info points into nlh. */
+int ct_event_decode(const struct nlmsghdr *nlh, struct ct_info *ct);
+/* Put a tuple nest (CTA_TUPLE_IP + CTA_TUPLE_PROTO {NUM, SRC_PORT, DST_PORT}) of the given
+ * attribute type; l3 other than AF_INET/AF_INET6 makes the message fail. */
 void ct_tuple_put(struct nl_msg *m, uint16_t type, const struct ct_tuple *t);
 
 /* An expectation to create.  mask uses the same layout: all-ones bytes are compared. */

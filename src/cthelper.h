@@ -23,7 +23,8 @@ struct cthelper_reg {
 	const struct cthelper_policy *policy;
 };
 
-/* NFNL_MSG_CTHELPER_NEW with NLM_F_CREATE|NLM_F_ACK, status enabled. */
+/* NFNL_MSG_CTHELPER_NEW with NLM_F_CREATE|NLM_F_ACK, status enabled; NULL also when npolicy is
+ * not 1..4 or a name is NULL.  Other limits are the kernel's to check (it answers EINVAL). */
 struct nlmsghdr *cthelper_new_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
 				    const struct cthelper_reg *r);
 /* NFNL_MSG_CTHELPER_DEL of name + tuple, NLM_F_ACK. */
@@ -39,7 +40,9 @@ struct cthelper_entry {
 	uint32_t queue;
 	uint32_t status;
 	uint32_t priv_data_len;
+	uint32_t npolicy;      /* NFCTH_POLICY_SET_NUM, 0 if absent */
 };
+/* 0, or -EINVAL when not an NFNL_MSG_CTHELPER_NEW entry, malformed, or missing name/tuple. */
 int cthelper_entry_decode(const struct nlmsghdr *nlh, struct cthelper_entry *e);
 
 #endif
