@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* daemon: wait on the queue and event sockets, answer every packet, free the state of
+ * ended conntracks, stop cleanly on SIGTERM/SIGINT. */
+#include <errno.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <linux/netfilter/nfnetlink_queue.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ct.h"
+#include "daemon.h"
+#include "dispatch.h"
+#include "log.h"
+#include "setup.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Expectations past the first go through ctnetlink before the verdict releases the packet,
+ * so they exist before the peer can act on the command. */
+static void send_extra(struct setup_socks *s, const struct help_result *res)
+{
+	uint8_t buf[1024];
+	struct nl_msg m;
+	int err;
+
+	for (unsigned i = 1; i < res->nexp; i++) {
+		if (!ct_expect_new_build(&m, buf, sizeof(buf), ++s->ctreq.seq, &res->master, &res->exp[i]) ||
+		    !nl_msg_ok(&m))
+			continue;
+		err = nl_sock_request(&s->ctreq, m.nlh, NULL, NULL);
+		if (err)
+			log_rl(LOG_INFO, "cannot create expectation %u of a packet: %s", i, strerror(-err));
+	}
+}
+
+static void on_queue_msg(struct setup_socks *s, struct dispatch *dp, const struct nlmsghdr *nlh)
+{
+	const struct nlmsghdr *v;
+	struct help_result res;
+	int err;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		/* Verdicts ask for no ACK: an error here names a verdict the kernel refused. */
+		err = nl_msg_error(nlh);
+		if (err)
+			log_rl(LOG_WARNING, "the kernel refused a verdict: %s", strerror(-err));
+		return;
+	}
+	if (nlh->nlmsg_type != ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
+		return;
+	v = dispatch_packet(dp, nlh, ++s->queue.seq, &res);
+	if (!v)
+		return;
+	if (res.nexp > 1)
+		send_extra(s, &res);
+	err = nl_sock_send(&s->queue, v);
+	if (err < 0)
+		log_rl(LOG_WARNING, "cannot send verdict: %s", strerror(-err));
+}
+
+static void on_event_msg(struct dispatch *dp, const struct nlmsghdr *nlh)
+{
+	struct ct_info ct;
+
+	if (nlh->nlmsg_type != ((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE))
+		return;
+	if (ct_event_decode(nlh, &ct) == 0)
+		conn_del(&dp->conns, ct.id);
+}
+
+/* Read one datagram from s and hand each message to the right handler. */
+static void drain(struct setup_socks *s, struct nl_sock *from, struct dispatch *dp, uint8_t *buf)
+{
+	const struct nlmsghdr *nlh;
+	size_t off = 0;
+	ssize_t n = nl_sock_recv(from, buf, DISPATCH_MSG_MAX);
+	int err = 0;
+
+	if (n < 0) {
+		if (n == -ENOBUFS && from == &s->events)
+			log_rl(LOG_WARNING, "conntrack events were lost; state of ended connections is "
+			       "recycled when the table is full instead");
+		else if (n != -EAGAIN && n != -EINTR)
+			log_rl(LOG_WARNING, "cannot receive: %s", strerror((int)-n));
+		return;
+	}
+	while ((nlh = nl_msg_next(buf, (size_t)n, &off, &err))) {
+		if (from == &s->queue)
+			on_queue_msg(s, dp, nlh);
+		else
+			on_event_msg(dp, nlh);
+	}
+	if (err)
+		log_rl(LOG_WARNING, "malformed netlink datagram ignored");
+}
+
+static void signals_block(sigset_t *old)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	/* Signals are only delivered inside ppoll, never in the middle of a packet. */
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
+{
+	struct setup_socks s;
+	struct dispatch dp;
+	sigset_t waitmask;
+	uint8_t *buf;
+	int rc = 0;
+
+	signals_block(&waitmask);
+	if (dispatch_init(&dp, proto, cfg) < 0 || !(buf = malloc(DISPATCH_MSG_MAX))) {
+		log_msg(LOG_ERR, "cannot allocate state for %u connections: out of memory; lower --max-conns",
+			cfg->max_conns);
+		return 1;
+	}
+	if (setup_open(&s, proto, cfg) < 0) {
+		dispatch_free(&dp);
+		free(buf);
+		return 1;
+	}
+	log_msg(LOG_WARNING, "helper %s ready (queue %u, IPv4 and IPv6)", cfg->name, cfg->queue);
+	while (!stop_signal) {
+		struct pollfd pfd[2] = {
+			{ .fd = s.queue.fd, .events = POLLIN },
+			{ .fd = s.events.fd, .events = POLLIN },
+		};
+
+		if (ppoll(pfd, 2, NULL, &waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERR, "cannot wait for packets: %s", strerror(errno));
+			rc = 1;
+			break;
+		}
+		if (pfd[0].revents)
+			drain(&s, &s.queue, &dp, buf);
+		if (pfd[1].revents)
+			drain(&s, &s.events, &dp, buf);
+	}
+	log_msg(LOG_INFO, "stopping: %llu packets, %llu rewritten, %llu expectations, %llu dropped, "
+		"%llu connections recycled early", (unsigned long long)dp.stats.packets,
+		(unsigned long long)dp.stats.rewritten, (unsigned long long)dp.stats.expectations,
+		(unsigned long long)dp.stats.dropped, (unsigned long long)dp.conns.evicted);
+	/* Closing the queue socket unbinds the queue; the kernel registration stays (see README). */
+	setup_close(&s);
+	dispatch_free(&dp);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* daemon: the foreground loop of one protocol's helper. */
+#ifndef NFHELPER_DAEMON_H
+#define NFHELPER_DAEMON_H
+
+#include "helper.h"
+
+/* Set up, serve packets until SIGTERM/SIGINT, tear down.  Returns the exit status. */
+int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg);
+
+#endif

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dispatch: queued packet → help function → verdict; the packet path fails open.
+ * Mirrors what nf_conntrack_helper's help hook does around a helper's help() call. */
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dispatch.h"
+#include "log.h"
+
+int dispatch_init(struct dispatch *dp, const struct helper_proto *proto, const struct helper_cfg *cfg)
+{
+	int err;
+
+	memset(dp, 0, sizeof(*dp));
+	dp->proto = proto;
+	dp->cfg = cfg;
+	err = conn_table_init(&dp->conns, cfg->max_conns, proto->state_size);
+	if (err < 0)
+		return err;
+	dp->out = malloc(DISPATCH_MSG_MAX);
+	dp->tmp = malloc(DISPATCH_MSG_MAX);
+	dp->verdict = malloc(DISPATCH_MSG_MAX);
+	if (!dp->out || !dp->tmp || !dp->verdict) {
+		dispatch_free(dp);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void dispatch_free(struct dispatch *dp)
+{
+	conn_table_free(&dp->conns);
+	free(dp->out);
+	free(dp->tmp);
+	free(dp->verdict);
+	dp->out = dp->tmp = dp->verdict = NULL;
+}
+
+/* Run the protocol on a decoded packet; anything not understood leaves res as "accept". */
+static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struct help_result *res)
+{
+	struct help_ctx ctx = {
+		.cfg = dp->cfg,
+		.qp = qp,
+		.ct = &qp->ct,
+		.data = qp->payload,
+		.out = dp->out,
+		.out_cap = DISPATCH_MSG_MAX,
+		.tmp = dp->tmp,
+		.tmp_cap = DISPATCH_MSG_MAX,
+	};
+
+	if (!qp->has_ct || qp->cap_len != qp->len || pkt_parse(qp->payload, qp->len, &ctx.pkt) < 0 ||
+	    ctx.pkt.l4 != dp->proto->l4) {
+		dp->stats.unparsed++;
+		log_rl(LOG_INFO, "packet %u: not a whole %s packet with conntrack, accepted as is",
+		       qp->id, dp->proto->name);
+		return;
+	}
+	/* enum ip_conntrack_info: IP_CT_IS_REPLY (3) is added for the reply direction. */
+	ctx.dir = qp->ctinfo >= 3 ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
+	ctx.state = conn_get(&dp->conns, qp->ct.id, &qp->ct.tuple[CT_DIR_ORIGINAL], &ctx.fresh);
+	dp->proto->help(&ctx, res);
+}
+
+const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghdr *nlh,
+				       uint32_t seq, struct help_result *res)
+{
+	struct queue_pkt qp;
+	struct queue_verdict v;
+	struct nl_msg m;
+	const struct nlmsghdr *out;
+
+	memset(res, 0, sizeof(*res));
+	res->verdict = NF_ACCEPT;
+	if (queue_pkt_decode(nlh, &qp) < 0) {
+		dp->stats.undecodable++;
+		log_rl(LOG_WARNING, "undecodable queue message dropped from the loop");
+		return NULL;
+	}
+	dp->stats.packets++;
+	dispatch_help(dp, &qp, res);
+	res->master = qp.ct.tuple[CT_DIR_ORIGINAL];
+	memset(&v, 0, sizeof(v));
+	v.queue = dp->cfg->queue;
+	v.id = qp.id;
+	v.verdict = res->verdict;
+	if (res->verdict == NF_ACCEPT) {
+		v.payload = res->payload;
+		v.payload_len = res->payload_len;
+		v.exp = res->nexp ? &res->exp[0] : NULL;
+	}
+	/* Without NFQA_CT the kernel ignores NFQA_EXP and skips sequence adjustment. */
+	if (v.payload || v.exp)
+		v.ct_helper = qp.ct.helper[0] ? qp.ct.helper : dp->cfg->name;
+	out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
+	if (!out || !nl_msg_ok(&m)) {
+		/* Cannot happen with a buffer sized for the copy range; stay fail-open anyway. */
+		v.payload = NULL;
+		v.exp = NULL;
+		v.ct_helper = NULL;
+		res->nexp = 0;
+		out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
+	}
+	dp->stats.rewritten += v.payload != NULL;
+	dp->stats.expectations += res->nexp;
+	dp->stats.dropped += res->verdict != NF_ACCEPT;
+	return out;
+}

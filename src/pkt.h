@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pkt: read an IPv4/IPv6 TCP or UDP packet and write an edited copy with correct lengths
+ * and checksums.  Mirrors nf_nat_helper.c (mangle_contents, nf_nat_mangle_tcp_packet). */
+#ifndef NFHELPER_PKT_H
+#define NFHELPER_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PKT_MAX 65535U
+
+/* TCP flag bits as they stand in byte 13 of the header. */
+#define PKT_TCP_FIN (1U << 0)
+#define PKT_TCP_SYN (1U << 1)
+#define PKT_TCP_RST (1U << 2)
+
+/* Where things are in a packet starting at the L3 header. */
+struct pkt {
+	uint8_t family;   /* AF_INET / AF_INET6 */
+	uint8_t l4;       /* IPPROTO_TCP / IPPROTO_UDP */
+	uint32_t l4off;   /* transport header */
+	uint32_t off;     /* application payload */
+	uint32_t len;     /* application payload length */
+	uint32_t seq;     /* TCP only */
+	uint8_t tcp_flags;
+};
+
+/* 0, or -EINVAL for anything that is not a whole, unfragmented TCP/UDP packet. */
+int pkt_parse(const uint8_t *data, uint32_t len, struct pkt *p);
+
+/* Replace payload bytes [off, off+len) with rep[0..rep_len).  Edits must be sorted by off
+ * and must not overlap; off is relative to the application payload. */
+struct pkt_edit {
+	uint32_t off, len;
+	const uint8_t *rep;
+	uint32_t rep_len;
+};
+
+/* Write the edited packet into out (cap bytes).  Returns the new total length, or -ENOSPC /
+ * -EINVAL; out is then unusable and the caller must accept the original unchanged. */
+int pkt_rewrite(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
+		unsigned nedits, uint8_t *out, uint32_t cap);
+
+/* Internet checksum helpers (RFC 1071), exposed for tests. */
+uint32_t pkt_csum_add(uint32_t sum, const uint8_t *data, uint32_t len);
+uint16_t pkt_csum_fold(uint32_t sum);
+/* Verify the L4 checksum of a whole packet (tests use it on what pkt_rewrite wrote). */
+bool pkt_l4_csum_ok(const uint8_t *data, uint32_t len);
+
+#endif

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* setup: register the helper (nfnetlink_cthelper), bind the queue (nfnetlink_queue) and
+ * open ctnetlink; mirrors what conntrackd's cthelper mode does, with errors a user can act on. */
+#include <errno.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_queue.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "log.h"
+#include "setup.h"
+
+#define SETUP_BUF 8192
+#define QUEUE_RCVBUF (8 << 20)  /* a burst of full-size packets must not overflow */
+#define QUEUE_MAXLEN 4096       /* packets the kernel holds for us before failing open */
+
+static const uint8_t families[] = { AF_INET, AF_INET6 };
+
+static const char *family_name(uint8_t l3)
+{
+	return l3 == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* Errors every request can meet. */
+static bool common_error(const char *what, int err)
+{
+	if (err == -EPERM || err == -EACCES) {
+		log_msg(LOG_ERR, "cannot %s: permission denied; run as root or with CAP_NET_ADMIN "
+			"(registering a helper needs it in the initial user namespace)", what);
+		return true;
+	}
+	return false;
+}
+
+struct dump_ctx {
+	const char *name;
+	uint8_t l4;
+	bool ours[2];           /* already registered by a userspace helper: [v4], [v6] */
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dump_ctx *d = arg;
+	struct cthelper_entry e;
+
+	if (cthelper_entry_decode(nlh, &e) < 0 || strcmp(e.name, d->name) || e.l4 != d->l4)
+		return 0;
+	if (e.l3 == AF_INET || e.l3 == AF_INET6)
+		d->ours[e.l3 == AF_INET6] = true;
+	return 0;
+}
+
+static int register_one(struct nl_sock *s, const struct cthelper_reg *r, bool existed)
+{
+	uint8_t buf[SETUP_BUF];
+	struct nl_msg m;
+	char what[64];
+	int err;
+
+	snprintf(what, sizeof(what), "register helper %s (%s)", r->name, family_name(r->l3));
+	if (!cthelper_new_build(&m, buf, sizeof(buf), ++s->seq, r) || !nl_msg_ok(&m))
+		return log_msg(LOG_ERR, "cannot %s: message too large", what), -1;
+	err = nl_sock_request(s, m.nlh, NULL, NULL);
+	if (!err)
+		return 0;
+	if (common_error(what, err))
+		return -1;
+	if (err == -EBUSY && existed)
+		log_msg(LOG_ERR, "cannot %s: it is registered already with other settings (conntrackd, "
+			"or another nfhelper version); run 'nfhelper %s --unregister' first",
+			what, r->name);
+	else if (err == -EBUSY || err == -EEXIST)
+		log_msg(LOG_ERR, "cannot %s: the kernel's own helper of that name is loaded; unload it "
+			"(modprobe -r nf_nat_%s nf_conntrack_%s) or choose another --name",
+			what, r->name, r->name);
+	else
+		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
+	return -1;
+}
+
+static int setup_register(struct nl_sock *s, const struct helper_proto *proto, const struct helper_cfg *cfg)
+{
+	struct cthelper_policy policy[4];
+	struct dump_ctx d = { .name = cfg->name, .l4 = proto->l4 };
+	uint8_t buf[SETUP_BUF];
+	struct nl_msg m;
+	int err;
+
+	if (!cthelper_dump_build(&m, buf, sizeof(buf), ++s->seq) || !nl_msg_ok(&m))
+		return -1;
+	err = nl_sock_request(s, m.nlh, dump_cb, &d);
+	if (err && common_error("list conntrack helpers", err))
+		return -1;
+	if (err) {
+		log_msg(LOG_ERR, "cannot list conntrack helpers: %s; the kernel lacks nfnetlink_cthelper "
+			"(CONFIG_NF_CT_NETLINK_HELPER): modprobe nfnetlink_cthelper", strerror(-err));
+		return -1;
+	}
+	memcpy(policy, proto->policy, proto->npolicy * sizeof(policy[0]));
+	policy[0].max_expected = cfg->max_expected;
+	policy[0].timeout = cfg->expect_timeout;
+	for (unsigned i = 0; i < sizeof(families); i++) {
+		struct cthelper_reg r = {
+			.name = cfg->name, .l3 = families[i], .l4 = proto->l4, .queue = cfg->queue,
+			.priv_data_len = proto->priv_data_len, .npolicy = proto->npolicy,
+			.policy = policy,
+		};
+
+		if (register_one(s, &r, d.ours[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int queue_request(struct nl_sock *s, struct nl_msg *m, const char *what, uint16_t queue)
+{
+	int err = nl_msg_ok(m) ? nl_sock_request(s, m->nlh, NULL, NULL) : -EMSGSIZE;
+
+	if (!err)
+		return 0;
+	if (common_error(what, err))
+		return -1;
+	if (err == -EBUSY)
+		log_msg(LOG_ERR, "cannot %s: another process holds queue %u (another nfhelper, conntrackd "
+			"or an NFQUEUE program); stop it or choose another --queue", what, queue);
+	else if (err == -EOPNOTSUPP)
+		log_msg(LOG_ERR, "cannot %s: the kernel cannot attach conntrack data to queued packets "
+			"(CONFIG_NETFILTER_NETLINK_GLUE_CT)", what);
+	else
+		log_msg(LOG_ERR, "cannot %s: %s; is nfnetlink_queue available (modprobe nfnetlink_queue)?",
+			what, strerror(-err));
+	return -1;
+}
+
+static int setup_queue(struct nl_sock *s, const struct helper_cfg *cfg)
+{
+	uint8_t buf[SETUP_BUF];
+	struct nl_msg m;
+	char what[48];
+
+	snprintf(what, sizeof(what), "bind queue %u", cfg->queue);
+	queue_cfg_cmd_build(&m, buf, sizeof(buf), ++s->seq, cfg->queue, NFQNL_CFG_CMD_BIND);
+	if (queue_request(s, &m, what, cfg->queue) < 0)
+		return -1;
+	/* Fail open when the queue is full (the connection keeps working, only its related
+	 * connections may miss), and ask for the conntrack attributes. */
+	queue_cfg_params_build(&m, buf, sizeof(buf), ++s->seq, cfg->queue, 0xffff, QUEUE_MAXLEN,
+			       NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_CONNTRACK);
+	snprintf(what, sizeof(what), "configure queue %u", cfg->queue);
+	if (queue_request(s, &m, what, cfg->queue) < 0)
+		return -1;
+	nl_sock_set_bufs(s, QUEUE_RCVBUF, 1 << 20);
+	nl_sock_set_no_enobufs(s);
+	return 0;
+}
+
+static int open_sock(struct nl_sock *s, uint32_t groups, const char *what)
+{
+	int err = nl_sock_open(s, NETLINK_NETFILTER, groups);
+
+	if (!err)
+		return 0;
+	if (!common_error(what, err))
+		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
+	return -1;
+}
+
+int setup_open(struct setup_socks *s, const struct helper_proto *proto, const struct helper_cfg *cfg)
+{
+	memset(s, 0, sizeof(*s));
+	s->queue.fd = s->ctreq.fd = s->events.fd = -1;
+	/* The event socket comes first: binding it loads nf_conntrack_netlink, which is what
+	 * attaches conntrack attributes to queued packets. */
+	if (open_sock(&s->events, 1U << (NFNLGRP_CONNTRACK_DESTROY - 1), "subscribe to conntrack events") < 0 ||
+	    open_sock(&s->ctreq, 0, "open ctnetlink") < 0 ||
+	    open_sock(&s->queue, 0, "open nfnetlink_queue") < 0)
+		goto fail;
+	nl_sock_set_bufs(&s->events, 4 << 20, 0);
+	if (setup_queue(&s->queue, cfg) < 0 || setup_register(&s->ctreq, proto, cfg) < 0)
+		goto fail;
+	return 0;
+fail:
+	setup_close(s);
+	return -1;
+}
+
+void setup_close(struct setup_socks *s)
+{
+	nl_sock_close(&s->queue);
+	nl_sock_close(&s->ctreq);
+	nl_sock_close(&s->events);
+}
+
+int setup_unregister(const struct helper_proto *proto, const struct helper_cfg *cfg)
+{
+	struct nl_sock s;
+	uint8_t buf[SETUP_BUF];
+	struct nl_msg m;
+	int err, rc = 0;
+
+	if (open_sock(&s, 0, "open nfnetlink") < 0)
+		return -1;
+	for (unsigned i = 0; i < sizeof(families); i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "unregister helper %s (%s)", cfg->name, family_name(families[i]));
+		cthelper_del_build(&m, buf, sizeof(buf), ++s.seq, cfg->name, families[i], proto->l4);
+		err = nl_sock_request(&s, m.nlh, NULL, NULL);
+		if (!err || err == -ENOENT)
+			continue;
+		rc = -1;
+		if (common_error(what, err))
+			continue;
+		if (err == -EBUSY)
+			log_msg(LOG_ERR, "cannot %s: a ruleset still uses it (nft ct helper object or "
+				"iptables CT target); delete those rules first", what);
+		else
+			log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
+	}
+	nl_sock_close(&s);
+	return rc;
+}
