@@ -26,7 +26,7 @@ static void on_signal(int sig)
  * so they exist before the peer can act on the command. */
 static void send_extra(struct setup_socks *s, const struct help_result *res)
 {
-	uint8_t buf[1024];
+	uint8_t buf[1024] __attribute__((aligned(4)));
 	struct nl_msg m;
 	int err;
 

@@ -51,10 +51,10 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		.tmp_cap = DISPATCH_MSG_MAX,
 	};
 
-	if (!qp->has_ct || qp->cap_len != qp->len || pkt_parse(qp->payload, qp->len, &ctx.pkt) < 0 ||
+	if (qp->cap_len != qp->len || pkt_parse(qp->payload, qp->len, &ctx.pkt) < 0 ||
 	    ctx.pkt.l4 != dp->proto->l4) {
 		dp->stats.unparsed++;
-		log_rl(LOG_INFO, "packet %u: not a whole %s packet with conntrack, accepted as is",
+		log_rl(LOG_INFO, "packet %u: not a whole %s packet, accepted as is",
 		       qp->id, dp->proto->name);
 		return;
 	}
@@ -76,11 +76,17 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	res->verdict = NF_ACCEPT;
 	if (queue_pkt_decode(nlh, &qp) < 0) {
 		dp->stats.undecodable++;
-		log_rl(LOG_WARNING, "undecodable queue message dropped from the loop");
-		return NULL;
+		if (!qp.id_valid) {
+			log_rl(LOG_WARNING, "queue message without a packet id ignored");
+			return NULL;
+		}
+		/* The packet waits for a verdict: let it pass as it is. */
+		log_rl(LOG_WARNING, "packet %u: malformed queue message, accepted as is", qp.id);
+		qp.has_ct = false;
 	}
 	dp->stats.packets++;
-	dispatch_help(dp, &qp, res);
+	if (qp.has_ct)
+		dispatch_help(dp, &qp, res);
 	res->master = qp.ct.tuple[CT_DIR_ORIGINAL];
 	memset(&v, 0, sizeof(v));
 	v.queue = dp->cfg->queue;

@@ -80,6 +80,7 @@ static bool ftp_expect(const struct help_ctx *ctx, const struct ftp_match *m, st
 	uint8_t fam = here->l3 == AF_INET ? 4 : 6;
 	const union ct_addr *daddr = &there->dst;
 	union ct_addr announced;
+	struct ct_tuple t;
 
 	memset(&announced, 0, sizeof(announced));
 	if (m->family == 0)	/* EPSV: the address is the sender's own (RFC 2428 3) */
@@ -100,13 +101,13 @@ static bool ftp_expect(const struct help_ctx *ctx, const struct ftp_match *m, st
 		}
 		daddr = &announced;
 	}
-	memset(e, 0, sizeof(*e));
-	e->tuple.l3 = here->l3;
-	e->tuple.l4 = IPPROTO_TCP;
-	e->tuple.src = there->src;
-	e->tuple.dst = *daddr;
-	e->tuple.dport = m->port;
-	ct_expect_init(e, &e->tuple);
+	memset(&t, 0, sizeof(t));
+	t.l3 = here->l3;
+	t.l4 = IPPROTO_TCP;
+	t.src = there->src;
+	t.dst = *daddr;
+	t.dport = m->port;
+	ct_expect_init(e, &t);
 	if (help_ct_natted(ct)) {
 		/* The data connection is NATed as its master (nf_nat_follow_master): towards
 		 * the announced port on the announcing host. */
@@ -219,7 +220,8 @@ static void seg_finish(struct help_ctx *ctx, struct ftp_seg *s, struct help_resu
 	for (unsigned i = 0; i < s->nm; i++) {
 		struct ct_expect exp;
 
-		if (s->m[i].off < s->virt_pos || !ftp_expect(ctx, &s->m[i], &exp))
+		/* Under NAT, text already sent cannot be rewritten: no expectation for it either. */
+		if ((natted && s->m[i].off < s->virt_pos) || !ftp_expect(ctx, &s->m[i], &exp))
 			continue;
 		if (!(e = help_expect_add(res)))
 			break;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/netlink.h>
 
 #define NL_ALIGN(len) (((len) + 3U) & ~3U)

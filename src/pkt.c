@@ -200,7 +200,8 @@ int pkt_rewrite(const uint8_t *data, const struct pkt *p, const struct pkt_edit 
 			return -ENOSPC;
 		memcpy(out + w, pl + in, e->off - in);
 		w += e->off - in;
-		memcpy(out + w, e->rep, e->rep_len);
+		if (e->rep_len)
+			memcpy(out + w, e->rep, e->rep_len);
 		w += e->rep_len;
 		in = e->off + e->len;
 	}

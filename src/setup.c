@@ -52,7 +52,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 
 static int register_one(struct nl_sock *s, const struct cthelper_reg *r, bool existed)
 {
-	uint8_t buf[SETUP_BUF];
+	uint8_t buf[SETUP_BUF] __attribute__((aligned(4)));
 	struct nl_msg m;
 	char what[64];
 	int err;
@@ -82,7 +82,7 @@ static int setup_register(struct nl_sock *s, const struct helper_proto *proto, c
 {
 	struct cthelper_policy policy[4];
 	struct dump_ctx d = { .name = cfg->name, .l4 = proto->l4 };
-	uint8_t buf[SETUP_BUF];
+	uint8_t buf[SETUP_BUF] __attribute__((aligned(4)));
 	struct nl_msg m;
 	int err;
 
@@ -134,19 +134,16 @@ static int queue_request(struct nl_sock *s, struct nl_msg *m, const char *what, 
 
 static int setup_queue(struct nl_sock *s, const struct helper_cfg *cfg)
 {
-	uint8_t buf[SETUP_BUF];
+	uint8_t buf[SETUP_BUF] __attribute__((aligned(4)));
 	struct nl_msg m;
 	char what[48];
 
+	/* One message binds and configures, so no packet arrives before the settings apply:
+	 * the whole packet (we may rewrite it), fail open when the queue is full (the connection
+	 * keeps working, only its related connections may miss), and the conntrack attributes. */
 	snprintf(what, sizeof(what), "bind queue %u", cfg->queue);
-	queue_cfg_cmd_build(&m, buf, sizeof(buf), ++s->seq, cfg->queue, NFQNL_CFG_CMD_BIND);
-	if (queue_request(s, &m, what, cfg->queue) < 0)
-		return -1;
-	/* Fail open when the queue is full (the connection keeps working, only its related
-	 * connections may miss), and ask for the conntrack attributes. */
-	queue_cfg_params_build(&m, buf, sizeof(buf), ++s->seq, cfg->queue, 0xffff, QUEUE_MAXLEN,
-			       NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_CONNTRACK);
-	snprintf(what, sizeof(what), "configure queue %u", cfg->queue);
+	queue_cfg_bind_build(&m, buf, sizeof(buf), ++s->seq, cfg->queue, 0xffff, QUEUE_MAXLEN,
+			     NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_CONNTRACK);
 	if (queue_request(s, &m, what, cfg->queue) < 0)
 		return -1;
 	nl_sock_set_bufs(s, QUEUE_RCVBUF, 1 << 20);
@@ -194,7 +191,7 @@ void setup_close(struct setup_socks *s)
 int setup_unregister(const struct helper_proto *proto, const struct helper_cfg *cfg)
 {
 	struct nl_sock s;
-	uint8_t buf[SETUP_BUF];
+	uint8_t buf[SETUP_BUF] __attribute__((aligned(4)));
 	struct nl_msg m;
 	int err, rc = 0;
 

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* qmsg: synthetic queued packets and verdict decoding (test and benchmark support). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <linux/netfilter/nfnetlink_queue.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "pkt.h"
+#include "qmsg.h"
+
+static void addr(uint8_t l3, const char *s, union ct_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	inet_pton(l3, s, a->all);
+}
+
+void qmsg_conn_init(struct qmsg_conn *c, uint8_t l3, const char *client, uint16_t sport,
+		    const char *server, uint16_t dport, const char *nat_addr, uint32_t id)
+{
+	struct ct_tuple *o = &c->ct.tuple[CT_DIR_ORIGINAL], *r = &c->ct.tuple[CT_DIR_REPLY];
+
+	memset(c, 0, sizeof(*c));
+	c->ct.id = id;
+	c->ct.status = IPS_CONFIRMED | IPS_SEEN_REPLY | IPS_ASSURED;
+	strcpy(c->ct.helper, "ftp");
+	o->l3 = r->l3 = l3;
+	o->l4 = r->l4 = IPPROTO_TCP;
+	addr(l3, client, &o->src);
+	addr(l3, server, &o->dst);
+	o->sport = sport;
+	o->dport = dport;
+	r->src = o->dst;
+	r->sport = dport;
+	r->dst = o->src;
+	r->dport = sport;
+	if (nat_addr) {
+		addr(l3, nat_addr, &r->dst);
+		c->ct.status |= IPS_SRC_NAT | IPS_SRC_NAT_DONE;
+	}
+	c->seq[0] = 1000;
+	c->seq[1] = 5000000;
+}
+
+uint32_t qmsg_tcp(uint8_t *out, const struct qmsg_conn *c, int dir, uint32_t seq, uint8_t flags,
+		  const void *payload, uint32_t len)
+{
+	/* Addresses as the packet carries them where the helper sees it (after NAT). */
+	const struct ct_tuple *t = &c->ct.tuple[dir], *back = &c->ct.tuple[!dir];
+	uint8_t hdr[80];
+	uint32_t n, l4;
+	struct pkt p;
+	struct pkt_edit e = { 0, 0, payload, len };
+
+	memset(hdr, 0, sizeof(hdr));
+	if (t->l3 == AF_INET) {
+		hdr[0] = 0x45;
+		hdr[3] = 40;
+		hdr[8] = 64;
+		hdr[9] = IPPROTO_TCP;
+		memcpy(hdr + 12, t->src.all, 4);
+		memcpy(hdr + 16, back->src.all, 4);
+		l4 = 20;
+	} else {
+		hdr[0] = 0x60;
+		hdr[5] = 20;
+		hdr[6] = IPPROTO_TCP;
+		hdr[7] = 64;
+		memcpy(hdr + 8, t->src.all, 16);
+		memcpy(hdr + 24, back->src.all, 16);
+		l4 = 40;
+	}
+	hdr[l4] = t->sport >> 8;
+	hdr[l4 + 1] = t->sport & 0xff;
+	hdr[l4 + 2] = t->dport >> 8;
+	hdr[l4 + 3] = t->dport & 0xff;
+	for (int i = 0; i < 4; i++)
+		hdr[l4 + 4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	hdr[l4 + 12] = 5 << 4;
+	hdr[l4 + 13] = flags | 0x10;
+	hdr[l4 + 14] = 0xff;
+	n = l4 + 20;
+	pkt_parse(hdr, n, &p);
+	return (uint32_t)pkt_rewrite(hdr, &p, &e, 1, out, PKT_MAX);
+}
+
+struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, int dir,
+			     uint32_t id, const uint8_t *pkt, uint32_t len)
+{
+	struct nfqnl_msg_packet_hdr ph = { htonl(id), htons(c->ct.tuple[0].l3 == AF_INET ? 0x0800 : 0x86dd),
+					   NF_INET_POST_ROUTING };
+	struct nl_msg m;
+	struct nlattr *ct, *help;
+	struct nlmsghdr *nlh = nl_nfmsg_init(&m, buf, cap, NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET, 0, 0,
+					     c->ct.tuple[0].l3, 21);
+
+	nl_attr_put(&m, NFQA_PACKET_HDR, sizeof(ph), &ph);
+	ct = nl_attr_nest_start(&m, NFQA_CT);
+	ct_tuple_put(&m, CTA_TUPLE_ORIG, &c->ct.tuple[0]);
+	ct_tuple_put(&m, CTA_TUPLE_REPLY, &c->ct.tuple[1]);
+	nl_attr_put_be32(&m, CTA_STATUS, c->ct.status);
+	nl_attr_put_be32(&m, CTA_ID, c->ct.id);
+	help = nl_attr_nest_start(&m, CTA_HELP);
+	nl_attr_put_strz(&m, CTA_HELP_NAME, c->ct.helper);
+	nl_attr_nest_end(&m, help);
+	nl_attr_nest_end(&m, ct);
+	nl_attr_put_be32(&m, NFQA_CT_INFO, dir ? IP_CT_ESTABLISHED_REPLY : IP_CT_ESTABLISHED);
+	nl_attr_put(&m, NFQA_PAYLOAD, len, pkt);
+	return nl_msg_ok(&m) ? nlh : NULL;
+}
+
+static int exp_decode(const struct nlattr *nest, struct qmsg_verdict *v)
+{
+	const struct nlattr *tb[CTA_EXPECT_MAX + 1], *nb[CTA_EXPECT_NAT_MAX + 1];
+	const char *fn;
+
+	if (nl_attr_parse_nested(nest, tb, CTA_EXPECT_MAX) < 0 ||
+	    ct_tuple_decode(tb[CTA_EXPECT_TUPLE], &v->exp_tuple) < 0 ||
+	    ct_tuple_decode(tb[CTA_EXPECT_MASK], &v->exp_mask) < 0)
+		return -EINVAL;
+	if (tb[CTA_EXPECT_FN] && (fn = nl_attr_get_str(tb[CTA_EXPECT_FN])))
+		snprintf(v->exp_fn, sizeof(v->exp_fn), "%s", fn);
+	if (tb[CTA_EXPECT_NAT]) {
+		if (nl_attr_parse_nested(tb[CTA_EXPECT_NAT], nb, CTA_EXPECT_NAT_MAX) < 0 ||
+		    !nl_attr_get_be32(nb[CTA_EXPECT_NAT_DIR], &v->nat_dir) ||
+		    ct_tuple_decode(nb[CTA_EXPECT_NAT_TUPLE], &v->nat_tuple) < 0)
+			return -EINVAL;
+		v->exp_nat = true;
+	}
+	v->has_exp = true;
+	return 0;
+}
+
+int qmsg_verdict_decode(const struct nlmsghdr *nlh, struct qmsg_verdict *v)
+{
+	const struct nlattr *tb[NFQA_MAX + 1];
+	const struct nfqnl_msg_verdict_hdr *vh;
+
+	memset(v, 0, sizeof(*v));
+	if (nl_attr_parse(nlh, sizeof(struct nfgenmsg), tb, NFQA_MAX) < 0 || !tb[NFQA_VERDICT_HDR] ||
+	    nl_attr_len(tb[NFQA_VERDICT_HDR]) != sizeof(*vh))
+		return -EINVAL;
+	vh = nl_attr_data(tb[NFQA_VERDICT_HDR]);
+	v->verdict = ntohl(vh->verdict);
+	v->id = ntohl(vh->id);
+	if (tb[NFQA_PAYLOAD]) {
+		v->payload = nl_attr_data(tb[NFQA_PAYLOAD]);
+		v->payload_len = nl_attr_len(tb[NFQA_PAYLOAD]);
+	}
+	v->has_ct = tb[NFQA_CT] != NULL;
+	return tb[NFQA_EXP] ? exp_decode(tb[NFQA_EXP], v) : 0;
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Tests for the FTP helper end to end in userspace: queued packet → dispatch → verdict,
+ * with and without NAT, split commands, retransmissions, restarts, bounce attempts. */
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "dispatch.h"
+#include "ftp.h"
+#include "pkt.h"
+#include "qmsg.h"
+#include "tap.h"
+
+static struct helper_cfg cfg = {
+	.name = "ftp", .queue = 21, .max_expected = 1, .expect_timeout = 300, .max_conns = 64,
+};
+static uint32_t next_id = 1;
+static uint8_t pktbuf[PKT_MAX], msgbuf[PKT_MAX + 4096] __attribute__((aligned(4)));
+
+/* Send one segment of c in direction dir at its next sequence number (or at seq when
+ * given) through dispatch; decode the verdict into v.  Returns false if none came back. */
+static bool send_at(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, const char *data,
+		    const uint32_t *seq, struct qmsg_verdict *v)
+{
+	uint32_t len = data ? (uint32_t)strlen(data) : 0, s = seq ? *seq : c->seq[dir];
+	uint32_t n = qmsg_tcp(pktbuf, c, dir, s, flags, data, len);
+	struct nlmsghdr *nlh = qmsg_packet(msgbuf, sizeof(msgbuf), c, dir, next_id++, pktbuf, n);
+	struct help_result res;
+	const struct nlmsghdr *out;
+
+	if (!seq)
+		c->seq[dir] += len + ((flags & PKT_TCP_SYN) ? 1 : 0);
+	out = nlh ? dispatch_packet(dp, nlh, 1, &res) : NULL;
+	return out && qmsg_verdict_decode(out, v) == 0 && v->id == next_id - 1;
+}
+
+static bool seg(struct dispatch *dp, struct qmsg_conn *c, int dir, const char *data, struct qmsg_verdict *v)
+{
+	return send_at(dp, c, dir, 0, data, NULL, v);
+}
+
+static void handshake(struct dispatch *dp, struct qmsg_conn *c)
+{
+	struct qmsg_verdict v;
+
+	send_at(dp, c, 0, PKT_TCP_SYN, NULL, NULL, &v);
+	send_at(dp, c, 1, PKT_TCP_SYN, NULL, NULL, &v);
+}
+
+/* The payload of a rewritten packet, checked for valid checksums. */
+static bool payload_is(const struct qmsg_verdict *v, const char *want, const char *desc)
+{
+	struct pkt p;
+
+	if (!tap_ok(v->payload != NULL, "%s: packet rewritten", desc))
+		return false;
+	tap_ok(pkt_parse(v->payload, v->payload_len, &p) == 0 && pkt_l4_csum_ok(v->payload, v->payload_len),
+	       "%s: rewritten packet is consistent (lengths, checksum)", desc);
+	return tap_bytes(v->payload + p.off, p.len, want, strlen(want), desc);
+}
+
+static bool addr_is(const union ct_addr *a, uint8_t l3, const char *want)
+{
+	union ct_addr w;
+
+	memset(&w, 0, sizeof(w));
+	inet_pton(l3, want, w.all);
+	return !memcmp(a->all, w.all, 16);
+}
+
+/* The expectation in v: from src to dst:dport, any source port, full addresses. */
+static void expect_is(const struct qmsg_verdict *v, uint8_t l3, const char *src, const char *dst,
+		      uint16_t dport, const char *desc)
+{
+	if (!tap_ok(v->has_exp, "%s: expectation created", desc))
+		return;
+	tap_ok(addr_is(&v->exp_tuple.src, l3, src) && addr_is(&v->exp_tuple.dst, l3, dst) &&
+	       v->exp_tuple.dport == dport && v->exp_tuple.l4 == IPPROTO_TCP,
+	       "%s: expectation tuple %s -> %s:%u", desc, src, dst, dport);
+	tap_ok(v->exp_mask.sport == 0 && v->exp_mask.dport == 0xffff && v->exp_mask.src.all[0] == 0xff,
+	       "%s: mask: any source port, exact addresses and port", desc);
+	tap_ok(v->has_ct, "%s: verdict carries NFQA_CT (else the kernel ignores NFQA_EXP)", desc);
+}
+
+static void test_plain(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t seq;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, 11);
+	handshake(&dp, &c);
+	seg(&dp, &c, 1, "220 ready\r\n", &v);
+	tap_ok(!v.has_exp && !v.payload && v.verdict == NF_ACCEPT, "ftp: banner accepted as is");
+	seq = c.seq[0];
+	seg(&dp, &c, 0, "PORT 10,0,1,2,156,64\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.1.2", 40000, "ftp: PORT");
+	tap_ok(!v.payload && !v.exp_nat && !v.exp_fn[0], "ftp: PORT without NAT: no rewrite, no NAT setup");
+	send_at(&dp, &c, 0, 0, "PORT 10,0,1,2,156,64\r\n", &seq, &v);
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.1.2", 40000, "ftp: retransmitted PORT");
+	seg(&dp, &c, 1, "227 Entering Passive Mode (10,0,2,2,195,80).\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.1.2", "10.0.2.2", 50000, "ftp: 227");
+	seg(&dp, &c, 1, "229 Entering Extended Passive Mode (|||50001|)\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.1.2", "10.0.2.2", 50001, "ftp: 229");
+	seg(&dp, &c, 0, "TYPE I\r\nPORT 10,0,1,2,156,65\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.1.2", 40001, "ftp: PORT after another command in one segment");
+	seg(&dp, &c, 0, "PORT 10,0,1,2,", &v);
+	tap_ok(!v.has_exp && !v.payload, "ftp: first half of a split PORT passes untouched");
+	seg(&dp, &c, 0, "156,66\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.1.2", 40002, "ftp: split PORT completes in the second segment");
+	seg(&dp, &c, 0, "PORT 10,0,3,3,0,80\r\n", &v);
+	tap_ok(!v.has_exp && !v.payload, "ftp: bounce (PORT naming a third host) gives no expectation");
+	seg(&dp, &c, 1, "227 Entering Passive Mode (10,0,9,9,195,80).\r\n", &v);
+	tap_ok(!v.has_exp, "ftp: 227 naming another address ignored unless loose");
+	seg(&dp, &c, 0, "EPRT |2|fd00::2|40000|\r\n", &v);
+	tap_ok(!v.has_exp, "ftp: EPRT of another family ignored");
+	seg(&dp, &c, 0, "PORT 10,0,1,2,0,0\r\n", &v);
+	tap_ok(!v.has_exp, "ftp: PORT with port 0 ignored");
+	dispatch_free(&dp);
+}
+
+static void test_loose(void)
+{
+	struct helper_cfg lc = cfg;
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+
+	lc.flags = FTP_F_LOOSE;
+	dispatch_init(&dp, &ftp_proto, &lc);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, 12);
+	handshake(&dp, &c);
+	seg(&dp, &c, 1, "227 Entering Passive Mode (10,0,9,9,195,80).\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.1.2", "10.0.9.9", 50000, "ftp --loose: 227 naming the server's other address");
+	seg(&dp, &c, 0, "PORT 10,0,3,3,0,80\r\n", &v);
+	tap_ok(!v.has_exp, "ftp --loose: bounce still refused");
+	dispatch_free(&dp);
+}
+
+static void test_nat(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t seq;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "10.0.2.1", 21);
+	handshake(&dp, &c);
+	seq = c.seq[0];
+	seg(&dp, &c, 0, "PORT 10,0,1,2,156,64\r\n", &v);
+	payload_is(&v, "PORT 10,0,2,1,156,64\r\n", "ftp NAT: PORT rewritten to the router's address");
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.2.1", 40000, "ftp NAT: PORT");
+	tap_ok(v.exp_nat && !strcmp(v.exp_fn, "nat-follow-master") && v.nat_dir == CT_DIR_REPLY &&
+	       v.nat_tuple.sport == 40000, "ftp NAT: PORT expectation follows the master to port 40000");
+	send_at(&dp, &c, 0, 0, "PORT 10,0,1,2,156,64\r\n", &seq, &v);
+	payload_is(&v, "PORT 10,0,2,1,156,64\r\n", "ftp NAT: retransmission rewritten identically");
+	seg(&dp, &c, 1, "227 Entering Passive Mode (10,0,2,2,195,80).\r\n", &v);
+	tap_ok(!v.payload, "ftp NAT: 227 from the server needs no rewrite (server side not NATed)");
+	expect_is(&v, AF_INET, "10.0.1.2", "10.0.2.2", 50000, "ftp NAT: 227");
+	tap_ok(v.exp_nat && v.nat_dir == CT_DIR_ORIGINAL, "ftp NAT: 227 expectation NATed like the master");
+	seg(&dp, &c, 0, "EPRT |1|10.0.1.2|40003|\r\n", &v);
+	payload_is(&v, "EPRT |1|10.0.2.1|40003|\r\n", "ftp NAT: EPRT rewritten");
+	/* A command split across segments is held back and sent whole with the next one. */
+	seg(&dp, &c, 0, "NOOP\r\nPORT 10,0,1,", &v);
+	payload_is(&v, "NOOP\r\n", "ftp NAT: unfinished PORT held back");
+	tap_ok(!v.has_exp, "ftp NAT: no expectation from half a command");
+	seg(&dp, &c, 0, "2,156,70\r\n", &v);
+	payload_is(&v, "PORT 10,0,2,1,156,70\r\n", "ftp NAT: held-back PORT completed and rewritten");
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.2.1", 40006, "ftp NAT: split PORT");
+	seg(&dp, &c, 0, "PO", &v);
+	payload_is(&v, "", "ftp NAT: a bare command prefix is held back too");
+	seg(&dp, &c, 0, "RT 10,0,1,2,156,71\r\nNOOP\r\n", &v);
+	payload_is(&v, "PORT 10,0,2,1,156,71\r\nNOOP\r\n", "ftp NAT: prefix released with the rest");
+	seg(&dp, &c, 0, "USER x", &v);
+	tap_ok(!v.payload, "ftp NAT: other unfinished lines are not held");
+	seg(&dp, &c, 0, "\r\n", &v);
+	dispatch_free(&dp);
+}
+
+static void test_nat_v6(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET6, "fd00:1::2", 40000, "fd00:2::2", 21, "fd00:2::1", 31);
+	handshake(&dp, &c);
+	seg(&dp, &c, 0, "EPRT |2|fd00:1::2|40000|\r\n", &v);
+	/* nf_nat_ftp prints the address with %pI6: uncompressed; the oracle test compares bytes. */
+	payload_is(&v, "EPRT |2|fd00:0002:0000:0000:0000:0000:0000:0001|40000|\r\n", "ftp NAT IPv6: EPRT rewritten");
+	expect_is(&v, AF_INET6, "fd00:2::2", "fd00:2::1", 40000, "ftp NAT IPv6: EPRT");
+	seg(&dp, &c, 1, "229 Entering Extended Passive Mode (|||50000|)\r\n", &v);
+	tap_ok(!v.payload, "ftp NAT IPv6: 229 left alone (the port does not change)");
+	expect_is(&v, AF_INET6, "fd00:1::2", "fd00:2::2", 50000, "ftp NAT IPv6: 229");
+	dispatch_free(&dp);
+}
+
+/* A restarted helper meets connections mid-stream: it waits for a line end, then parses. */
+static void test_restart(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t ahead;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, 41);
+	c.seq[0] = 777777;
+	seg(&dp, &c, 0, "ORT 10,0,1,2,156,64\r\n", &v);
+	tap_ok(!v.has_exp, "ftp restart: the first segment seen may start mid-line: not parsed");
+	seg(&dp, &c, 0, "PORT 10,0,1,2,156,65\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.1.2", 40001, "ftp restart: next line parsed");
+	ahead = c.seq[0] + 100;
+	send_at(&dp, &c, 0, 0, "PORT 10,0,1,2,156,66\r\n", &ahead, &v);
+	tap_ok(!v.has_exp, "ftp restart: a segment after a gap is not trusted");
+	c.seq[0] = ahead + 22;
+	seg(&dp, &c, 0, "PORT 10,0,1,2,156,67\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.1.2", 40003, "ftp restart: resynchronised after the gap");
+	dispatch_free(&dp);
+}
+
+void test_ftp(void)
+{
+	test_plain();
+	test_loose();
+	test_nat();
+	test_nat_v6();
+	test_restart();
+}
