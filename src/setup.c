@@ -78,24 +78,30 @@ static int register_one(struct nl_sock *s, const struct cthelper_reg *r, bool ex
 	return -1;
 }
 
-static int setup_register(struct nl_sock *s, const struct helper_proto *proto, const struct helper_cfg *cfg)
+/* List the userspace helpers: proves nfnetlink_cthelper is there and tells whether our
+ * name is registered already (a restart after kill -9: the registration outlives us). */
+static int setup_probe(struct nl_sock *s, struct dump_ctx *d)
 {
-	struct cthelper_policy policy[4];
-	struct dump_ctx d = { .name = cfg->name, .l4 = proto->l4 };
 	uint8_t buf[SETUP_BUF] __attribute__((aligned(4)));
 	struct nl_msg m;
 	int err;
 
 	if (!cthelper_dump_build(&m, buf, sizeof(buf), ++s->seq) || !nl_msg_ok(&m))
 		return -1;
-	err = nl_sock_request(s, m.nlh, dump_cb, &d);
-	if (err && common_error("list conntrack helpers", err))
-		return -1;
-	if (err) {
+	err = nl_sock_request(s, m.nlh, dump_cb, d);
+	if (!err)
+		return 0;
+	if (!common_error("list conntrack helpers", err))
 		log_msg(LOG_ERR, "cannot list conntrack helpers: %s; the kernel lacks nfnetlink_cthelper "
 			"(CONFIG_NF_CT_NETLINK_HELPER): modprobe nfnetlink_cthelper", strerror(-err));
-		return -1;
-	}
+	return -1;
+}
+
+static int setup_register(struct nl_sock *s, const struct helper_proto *proto, const struct helper_cfg *cfg,
+			  const struct dump_ctx *d)
+{
+	struct cthelper_policy policy[4];
+
 	memcpy(policy, proto->policy, proto->npolicy * sizeof(policy[0]));
 	policy[0].max_expected = cfg->max_expected;
 	policy[0].timeout = cfg->expect_timeout;
@@ -106,7 +112,7 @@ static int setup_register(struct nl_sock *s, const struct helper_proto *proto, c
 			.policy = policy,
 		};
 
-		if (register_one(s, &r, d.ours[i]) < 0)
+		if (register_one(s, &r, d->ours[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -164,6 +170,8 @@ static int open_sock(struct nl_sock *s, uint32_t groups, const char *what)
 
 int setup_open(struct setup_socks *s, const struct helper_proto *proto, const struct helper_cfg *cfg)
 {
+	struct dump_ctx d = { .name = cfg->name, .l4 = proto->l4 };
+
 	memset(s, 0, sizeof(*s));
 	s->queue.fd = s->ctreq.fd = s->events.fd = -1;
 	/* The event socket comes first: binding it loads nf_conntrack_netlink, which is what
@@ -173,7 +181,9 @@ int setup_open(struct setup_socks *s, const struct helper_proto *proto, const st
 	    open_sock(&s->queue, 0, "open nfnetlink_queue") < 0)
 		goto fail;
 	nl_sock_set_bufs(&s->events, 4 << 20, 0);
-	if (setup_queue(&s->queue, cfg) < 0 || setup_register(&s->ctreq, proto, cfg) < 0)
+	/* Registration last: once the helper is enabled, its packets find the queue bound. */
+	if (setup_probe(&s->ctreq, &d) < 0 || setup_queue(&s->queue, cfg) < 0 ||
+	    setup_register(&s->ctreq, proto, cfg, &d) < 0)
 		goto fail;
 	return 0;
 fail:
