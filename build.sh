@@ -104,7 +104,7 @@ fuzz() {
 bench() {
 	grammars
 	compile_lib "$B/bench" gcc -std=c11 -D_GNU_SOURCE -O2 -g
-	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Isrc -I"$B/gen" tests/bench/*.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
+	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -Itests/unit tests/bench/*.c tests/unit/qmsg.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
 	"$B/bench-nfhelper"
 }
 
