@@ -22,7 +22,7 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* Expectations past the first go through ctnetlink before the verdict releases the packet,
+/* All but the last expectation go through ctnetlink before the verdict releases the packet,
  * so they exist before the peer can act on the command. */
 static void send_extra(struct setup_socks *s, const struct help_result *res)
 {
@@ -30,7 +30,7 @@ static void send_extra(struct setup_socks *s, const struct help_result *res)
 	struct nl_msg m;
 	int err;
 
-	for (unsigned i = 1; i < res->nexp; i++) {
+	for (unsigned i = 0; i + 1 < res->nexp; i++) {
 		if (!ct_expect_new_build(&m, buf, sizeof(buf), ++s->ctreq.seq, &res->master, &res->exp[i]) ||
 		    !nl_msg_ok(&m))
 			continue;

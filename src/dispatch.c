@@ -95,7 +95,7 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	if (res->verdict == NF_ACCEPT) {
 		v.payload = res->payload;
 		v.payload_len = res->payload_len;
-		v.exp = res->nexp ? &res->exp[0] : NULL;
+		v.exp = res->nexp ? &res->exp[res->nexp - 1] : NULL;
 	}
 	/* Without NFQA_CT the kernel ignores NFQA_EXP and skips sequence adjustment. */
 	if (v.payload || v.exp)

@@ -27,8 +27,9 @@ int dispatch_init(struct dispatch *dp, const struct helper_proto *proto, const s
 void dispatch_free(struct dispatch *dp);
 
 /* Handle an NFQNL_MSG_PACKET.  Returns the verdict to send (built in dp->verdict), or NULL
- * when the message carries no usable packet id (nothing can be answered).  res->exp[1..]
- * are left for the caller to create through ctnetlink before sending the verdict. */
+ * when the message carries no usable packet id (nothing can be answered).  The verdict
+ * carries the last expectation; res->exp[0..nexp-2] are left for the caller to create
+ * through ctnetlink, in order, before sending the verdict. */
 const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghdr *nlh,
 				       uint32_t seq, struct help_result *res);
 

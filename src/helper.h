@@ -12,8 +12,9 @@
 #include "pkt.h"
 #include "queue.h"
 
-/* Expectations one packet may create; the first rides in the verdict's NFQA_EXP, the others
- * go ahead of the verdict as ctnetlink IPCTNL_MSG_EXP_NEW (a verdict carries only one). */
+/* Expectations one packet may create, in the order of the commands.  The last rides in the
+ * verdict's NFQA_EXP; the others go ahead of it as ctnetlink IPCTNL_MSG_EXP_NEW (a verdict
+ * carries only one), so with max_expected 1 the last command wins, as in the kernel. */
 #define HELP_EXP_MAX 4
 
 /* A protocol-specific switch (the kernel helper's boolean module parameters). */
