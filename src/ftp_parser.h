@@ -40,19 +40,21 @@ struct ftp_parser {
 	uint8_t side;
 	uint64_t pos;        /* stream offset of the next byte */
 	uint64_t line_start;
-	uint8_t candidate;   /* the current, unfinished line is a PORT/EPRT/227/229 so far */
+	uint8_t candidate;   /* the current, unfinished line can still become a match */
 	uint8_t in_multiline;/* server: inside a "ddd-" multi-line reply */
-	char code[3];
-	/* bounded accumulators */
-	uint32_t num;
-	uint8_t nnum, ndig, delim, fam;
+	/* private to the grammar: bounded accumulators of the current line */
+	uint16_t code, ml_code;      /* reply code; code of the open multi-line reply */
+	uint32_t num, dec;           /* number being read (IPv6: as hex and as decimal) */
 	uint16_t groups[8];
-	uint8_t ngroups, gap, hex;
+	uint8_t ngroups, ndig, nv4, gap, colon, nocand, delim;
+	uint8_t v4[4];               /* dotted tail of an IPv6 address */
 	struct ftp_match cur;
 };
 
 void ftp_parser_init(struct ftp_parser *p, enum ftp_side side, uint64_t pos);
-/* Feed len bytes; stops after the first complete match (*m filled, *used = bytes consumed).
+/* Feed len bytes; stops after the first complete match (*m filled, *used = bytes consumed,
+ * FTP_MATCH) or when all bytes are consumed (*used = len, FTP_MORE).  Any split of a stream
+ * gives the same matches.  Afterwards pos and candidate describe the stream so far.
  * Lines are only parsed from their start: init at a line boundary. */
 enum ftp_result ftp_parser_execute(struct ftp_parser *p, const uint8_t *data, size_t len,
 				   size_t *used, struct ftp_match *m);

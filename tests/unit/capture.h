@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* capture: the payload segments of a corpus capture, read from its transcript (<name>.txt).
+ * The transcript already names the direction (client or server side, as the corpus author
+ * established it), marks retransmissions and holds control-channel segments only; the
+ * format is described in shared/corpus/README.md. */
+#ifndef NFHELPER_TEST_CAPTURE_H
+#define NFHELPER_TEST_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct capture_seg {
+	unsigned frame;        /* frame number in the .pcap */
+	unsigned flow;         /* 0, 1, ... per endpoint pair, in order of first appearance */
+	bool to_server;        /* "C->S" */
+	bool udp;
+	bool retrans;          /* the transcript marks it a retransmission */
+	char src[64], dst[64]; /* "addr:port" or "[addr]:port", as written */
+	const uint8_t *data;
+	size_t len;
+};
+
+struct capture {
+	struct capture_seg *seg;
+	size_t n;
+	uint8_t *bytes;        /* every segment's payload, back to back */
+};
+
+/* Load path (a .txt transcript); 0 or a negative errno, with a diagnostic on stdout. */
+int capture_load(struct capture *c, const char *path);
+void capture_free(struct capture *c);
+
+#endif
