@@ -90,8 +90,8 @@ fuzz() {
 	for h in tests/fuzz/fuzz_*.c; do
 		[ -e "$h" ] || continue
 		local name; name=$(basename "${h%.c}")
-		clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I"$B/gen" \
-			"$h" "$B/fuzzlib/libnfhelper.a" -o "$B/$name"
+		clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I"$B/gen" -Itests/unit \
+			"$h" tests/unit/qmsg.c "$B/fuzzlib/libnfhelper.a" -o "$B/$name"
 		local corpus="$B/corpus/$name"
 		mkdir -p "$corpus"
 		echo "fuzz: $name for ${secs}s"
