@@ -48,7 +48,8 @@
 	action chk   { if (fc != st->delim) fgoto skip; }
 
 	# IPv6: a per-byte lexer intersected with the RFC 4291 syntax below; the syntax
-	# bounds every group to 4 hex digits and every dotted part to 0..255.
+	# bounds every group to 4 hex digits and every dotted part to 0..255 (written as in
+	# RFC 3986 dec-octet, without leading zeros, as inet_pton wants it).
 	action hx    { st->num = st->num * 16 + hexval(fc); st->dec = st->dec * 10 + (fc - '0');
 	               st->ndig++; }
 	action col   { v6_colon(st); }
@@ -95,7 +96,7 @@
 	v4     = octet '.' octet '.' octet '.' octet;
 
 	h16    = xdigit{1,4};
-	dec8   = digit{1,2} | [01] digit{2} | '2' [0-4] digit | '25' [0-5];
+	dec8   = digit | [1-9] digit | '1' digit{2} | '2' [0-4] digit | '25' [0-5];
 	ls32   = h16 ':' h16 | dec8 '.' dec8 '.' dec8 '.' dec8;
 	v6syn  =                                   ( h16 ':' ){6} ls32
 	       |                              '::' ( h16 ':' ){5} ls32
