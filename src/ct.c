@@ -170,7 +170,8 @@ void ct_expect_put(struct nl_msg *m, const struct ct_expect *e)
 	/* The kernel parses the mask with the master's family whatever the mask says. */
 	mask.l3 = e->tuple.l3;
 	ct_tuple_put(m, CTA_EXPECT_MASK, &mask);
-	/* Linux < 2026 fix: CLASS is honoured only together with HELP_NAME (class 0 otherwise). */
+	/* Checked against the master's helper; kernels without the 2026 ctnetlink_alloc_expect fix
+	 * honour CLASS only together with HELP_NAME (class 0 otherwise). */
 	nl_attr_put_be32(m, CTA_EXPECT_CLASS, e->class);
 	nl_attr_put_be32(m, CTA_EXPECT_FLAGS, e->flags);
 	if (e->fn)
