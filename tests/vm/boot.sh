@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Boot the test VM once: boot.sh MODE OUTDIR GUEST_SCRIPT [SCENARIO...]
+# OUTDIR (emptied first) becomes the guest's writable share; the console goes to OUTDIR/console.log.
+# The whole boot is bounded by NFH_BOOT_LIMIT seconds (default 420).
+set -eu
+VM=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$VM/../.." && pwd)
+MODE=$1 OUT=$2 GUEST=$3; shift 3
+LIMIT=${NFH_BOOT_LIMIT:-420}
+"$VM/initramfs.sh" "$ROOT/build/vm" > /dev/null
+rm -rf "$OUT"; mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+cat > "$OUT/params" <<P
+NFH_MODE=$MODE
+NFH_SCENARIOS="$*"
+NFH_BIN=$ROOT/build/nfhelper
+P
+# nfhelper and none must never get the in-tree FTP helper by autoload.
+deny=ftp; [ "$MODE" = kernel ] && deny=
+# The guest's own limit trips first, so it can still power off and keep what it wrote.
+timeout -k 5 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp "${NFH_SMP:-2}" -nic none \
+	-display none -monitor none -serial stdio -no-reboot \
+	-kernel "$ROOT/build/vm/vmlinuz" -initrd "$ROOT/build/vm/initramfs.gz" \
+	-append "console=ttyS0 quiet panic=-1 NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$OUT",mount_tag=results,security_model=none,multidevs=remap \
+	< /dev/null > "$OUT/console.log" 2>&1

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Guest side: run one scenario (tests/vm/scenarios.sh) in fresh network namespaces and append its
+# checks to $NFH_OUT/results.txt as "SCENARIO CHECK VALUE".  Usage: scenario.sh NAME
+#   setup  ok|STEP      topology, helper start, ruleset and vsftpd all worked (else the failed step)
+#   xfer   ok|fail      downloaded bytes equal the served file (kill: both transfers)
+#   leak   yes|no       bounce only: the server reached the third host through the router
+#   cmd    ...          the data-connection commands vsftpd received (NAT rewriting shows here)
+#   reply  ...          passive only: the 227/229 reply the client saw
+#   exp    ...          expectations created in the router (normalised NEW events)
+#   helper ok|fail      mode nfhelper only: ready, (restarted,) and a clean exit on SIGTERM
+set -u
+# Trace with timestamps into the scenario log: where the time went is the first question asked.
+PS4='+ ${EPOCHREALTIME:-} '
+set -x
+VM=$(cd "$(dirname "$0")" && pwd)
+. "$VM/topo.sh"
+. "$VM/scenarios.sh"
+S=$1
+set -- $(scenario_table | awk -v s="$S" '$1 == s')
+[ $# -ge 5 ] || { echo "unknown scenario $S" >&2; exit 2; }
+FAM=$2 NAT=$3 KIND=$4 OPT=$5
+W=/tmp/sc/$S
+mkdir -p "$W"
+SERVED=/tmp/ftproot/data.bin
+if [ "$FAM" = 4 ]; then SRV=10.0.2.2 CLI=10.0.1.2 URLHOST=10.0.2.2
+else SRV=fd00:2::2 CLI=fd00:1::2 URLHOST="[fd00:2::2]"; fi
+HELPER_OK=ok
+record() { echo "$S $1 $2" >> "$NFH_OUT/results.txt"; echo "NFH-RESULT $NFH_MODE $S $1 $2"; }
+
+run_curl() {
+	local o=(-g -sS -v --max-time 20 --connect-timeout 5 -o "$W/got.bin")
+	if [ "$KIND" = active ]; then
+		[ "$FAM" = 4 ] && o+=(-P "$CLI:40001") || o+=(-P "[$CLI]:40001")
+	else
+		o+=(--ftp-pasv)
+	fi
+	[ "$OPT" = - ] || o+=("$OPT")
+	T 30 ip netns exec client curl "${o[@]}" "ftp://$URLHOST/data.bin" 2> "$W/client.log"
+	cmp -s "$W/got.bin" "$SERVED" && XFER=ok || XFER=fail
+}
+
+run_py() {
+	ip netns exec client timeout -k 2 60 /usr/bin/python3 "$VM/ftpclient.py" "$OPT" "$SRV" "$CLI" \
+		"$([ "$OPT" = bounce ] && echo 40003 || echo 40001)" "$SERVED" "$W" 10.0.3.2 \
+		> "$W/client.out" 2> "$W/client.log" &
+	local py=$!
+	case $OPT in
+	bounce)
+		ip netns exec third busybox nc -l -p 40003 > /dev/null 2>&1 &
+		wait_for 5 listening third 40003 || echo "bounce target not listening" >&2
+		wait_for 20 test -e "$W/ported" || echo "client never sent its PORT" >&2
+		# Play the server obeying the bounce: the router must not let this connection through.
+		T 2 ip netns exec server bash -c 'exec 3<>/dev/tcp/10.0.3.2/40003' 2>/dev/null && LEAK=yes || LEAK=no
+		touch "$W/go" ;;
+	kill)
+		wait_for 40 test -e "$W/t1done" || echo "first transfer never finished" >&2
+		if [ "$NFH_MODE" = nfhelper ]; then
+			kill -KILL "$(cat "$W/helper.pid")"
+			wait "$(cat "$W/helper.pid")" 2>/dev/null
+			helper_start nfhelper-restarted.log || { echo "nfhelper did not restart" >&2; HELPER_OK=fail; }
+		fi
+		touch "$W/go" ;;
+	esac
+	wait "$py" && XFER=ok || XFER=fail
+}
+
+# setup: ok, or the first step that failed (the client is then not run: nothing to learn).
+SETUP=ok XFER=fail LEAK=no
+setup_fail() { [ "$SETUP" != ok ] || SETUP=$1; echo "setup failed: $1" >&2; }
+topo_up || setup_fail topology
+if [ "$NFH_MODE" = nfhelper ]; then
+	helper_start nfhelper.log || { setup_fail nfhelper-not-ready; HELPER_OK=fail; }
+fi
+[ "$SETUP" = ok ] && { ruleset "$([ "$NFH_MODE" = none ] && echo 0 || echo 1)" "$NAT" || setup_fail ruleset; }
+[ "$SETUP" = ok ] && { vsftpd_start "$FAM" || setup_fail vsftpd; }
+expect_watch_start
+if [ "$SETUP" = ok ]; then
+	case $KIND in active|passive) run_curl ;; py) run_py ;; esac
+fi
+EXP=$(expect_watch_stop)
+CMD=$(vsftpd_commands)
+if [ "$NFH_MODE" = nfhelper ]; then
+	# The ruleset goes first: it holds a reference to the helper nfhelper may want to delete.
+	T 10 ip netns exec router nft flush ruleset
+	helper_stop || HELPER_OK=fail
+fi
+
+record setup "$SETUP"
+if [ "$OPT" = bounce ]; then record leak "$LEAK"; else record xfer "$XFER"; fi
+record cmd "${CMD:--}"
+[ "$KIND" = passive ] && record reply "$(sed -n 's/^< \(22[79] .*\)/\1/p' "$W/client.log" | tr -d '\r' | paste -sd ';')"
+record exp "${EXP:--}"
+[ "$NFH_MODE" = nfhelper ] && record helper "$HELPER_OK"
+topo_down
+mkdir -p "$NFH_OUT/$S"
+cp -r "$W"/. "$NFH_OUT/$S/" 2>/dev/null
+rm -f "$NFH_OUT/$S/got.bin"
+exit 0

@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced inside the guest: one scenario's network (client | router | server, plus "third" for the
+# bounce check), its nft ruleset, vsftpd, the expectation watcher and the helper process.
+# Every command is bounded by a timeout: a wedged step must fail the scenario, not the run.
+
+T() { timeout -k 2 "$@"; }		# T SECONDS CMD...
+NS="client router server third"
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s; non-zero when it never succeeded.
+wait_for() {
+	local n=$(($1 * 10)); shift
+	while ! "$@" >/dev/null 2>&1; do
+		n=$((n - 1)); [ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+listening() { ip -n "$1" -o link >/dev/null && ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+
+# 10.0.1.0/24 fd00:1::/64 client side, 10.0.2.0/24 fd00:2::/64 server side, 10.0.3.0/24 fd00:3::/64
+# a third host the server can reach only through the router (the FTP bounce target).  Written as
+# ip batches: under TCG every process start is expensive.
+topo_up() {
+	local i n
+	{
+		for n in $NS; do echo "netns add $n"; done
+		for i in 1:c0:client 2:s0:server 3:t0:third; do
+			set -- ${i//:/ }
+			echo "link add $2 netns $3 type veth peer name r$(($1 - 1)) netns router"
+		done
+	} > "$W/root.ip"
+	T 10 ip -batch "$W/root.ip" || return 1
+	echo "link set lo up" > "$W/router.ip"
+	for i in 1:c0:client 2:s0:server 3:t0:third; do
+		set -- ${i//:/ }
+		# nodad: a tentative IPv6 address cannot be bound for a second or two.
+		cat > "$W/$3.ip" <<-IP
+		link set lo up
+		addr add 10.0.$1.2/24 dev $2
+		addr add fd00:$1::2/64 dev $2 nodad
+		link set $2 up
+		route add default via 10.0.$1.1
+		route add default via fd00:$1::1
+		IP
+		cat >> "$W/router.ip" <<-IP
+		addr add 10.0.$1.1/24 dev r$(($1 - 1))
+		addr add fd00:$1::1/64 dev r$(($1 - 1)) nodad
+		link set r$(($1 - 1)) up
+		IP
+	done
+	for n in $NS; do T 10 ip -n "$n" -batch "$W/$n.ip" || return 1; done
+	T 5 ip netns exec router sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+# ruleset HELPER(0|1) NAT(0|1): forward policy drop, so a data connection passes only when the
+# helper made it related.  The helper object is assigned in prerouting, before NAT.
+ruleset() {
+	{
+		echo "table inet nfh {"
+		[ "$1" = 1 ] && printf '\tct helper ftp-help {\n\t\ttype "ftp" protocol tcp\n\t\tl3proto inet\n\t}\n'
+		printf '\tchain pre {\n\t\ttype filter hook prerouting priority filter; policy accept;\n'
+		[ "$1" = 1 ] && printf '\t\ttcp dport 21 ct helper set "ftp-help"\n'
+		printf '\t}\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n'
+		printf '\t\tct state established,related accept\n\t\ttcp dport 21 accept\n\t}\n'
+		if [ "$2" = 1 ]; then
+			printf '\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n'
+			printf '\t\toifname "r1" masquerade\n\t}\n'
+		fi
+		echo "}"
+	} > "$W/ruleset.nft"
+	T 10 ip netns exec router nft -f "$W/ruleset.nft"
+}
+
+# vsftpd_start FAMILY(4|6): vsftpd in IPv6 mode refuses IPv4 PORT, so each family has its own.
+# port_promiscuous stays NO: vsftpd rejects a PORT naming another host than the peer, so under
+# NAT a transfer only works when the command was rewritten.
+vsftpd_start() {
+	local c=$W/vsftpd.conf
+	mkdir -p /tmp/empty
+	if [ "$1" = 4 ]; then
+		printf 'listen=YES\nlisten_address=10.0.2.2\n' > "$c"
+	else
+		printf 'listen=NO\nlisten_ipv6=YES\nlisten_address6=fd00:2::2\n' > "$c"
+	fi
+	cat >> "$c" <<-CONF
+	anonymous_enable=YES
+	no_anon_password=YES
+	local_enable=NO
+	write_enable=NO
+	anon_root=/tmp/ftproot
+	run_as_launching_user=YES
+	seccomp_sandbox=NO
+	background=YES
+	secure_chroot_dir=/tmp/empty
+	pasv_min_port=40100
+	pasv_max_port=40100
+	connect_from_port_20=NO
+	connect_timeout=4
+	data_connection_timeout=10
+	idle_session_timeout=30
+	log_ftp_protocol=YES
+	xferlog_enable=YES
+	xferlog_std_format=NO
+	vsftpd_log_file=$W/vsftpd.log
+	CONF
+	T 5 ip netns exec server vsftpd "$c" && wait_for 5 listening server 21
+}
+
+# The exact data-connection commands vsftpd received, in order, "; "-separated.
+vsftpd_commands() {
+	sed -n 's/.*FTP command: Client "[^"]*", "\(\(PORT\|EPRT\|PASV\|EPSV\)[^"]*\)".*/\1/p' "$W/vsftpd.log" 2>/dev/null |
+		tr -d '\r' | paste -sd ';' | sed 's/;/; /g'
+}
+
+# Expectations as they are created: conntrack -E in the router netns for the whole scenario.
+expect_watch_start() {
+	# No timeout wrapper: its pid must be conntrack's own (ip netns exec does not fork).
+	ip netns exec router conntrack -E expect > "$W/expect.events" 2> "$W/expect.err" &
+	WATCH=$!
+	# Subscribed once its netlink socket (port id = its pid) appears in the router netns.
+	wait_for 5 grep -q "^[0-9a-f]* *12 *$WATCH " /proc/$WATCH/net/netlink ||
+		echo "expectation watcher did not subscribe" >&2
+}
+
+# NEW events normalised to proto/src/dst/sport/dport and masks (ids, timeouts, master ports
+# dropped), sorted, "; "-separated.
+expect_watch_stop() {
+	sleep 0.2	# events are asynchronous; let the last ones arrive
+	kill "$WATCH" 2>/dev/null; wait "$WATCH" 2>/dev/null || true
+	grep -a 'NEW' "$W/expect.events" | sed 's/^.*NEW\] *[0-9]* *//' | awk '{
+		printf "%s %s %s sport=%s dport=%s %s %s msport=%s mdport=%s\n", $1, $2, $3,
+			substr($4, 7), substr($5, 7), $6, $7, substr($8, 7), substr($9, 7) }' |
+		sort | paste -sd ';' | sed 's/;/; /g'
+}
+
+# helper_start: nfhelper must be registered and bound before the ruleset names "ftp", or nft would
+# autoload the kernel's nf_conntrack_ftp instead (the guest's modprobe refuses that here).
+helper_start() {	# helper_start LOGNAME
+	ip netns exec router "$NFH_BIN" ftp -v > "$W/$1" 2>&1 &
+	HELPER=$!
+	echo "$HELPER" > "$W/helper.pid"
+	wait_for 10 grep -q ready "$W/$1" && kill -0 "$HELPER" 2>/dev/null
+}
+
+# helper_stop: SIGTERM must end it cleanly (exit status 0) within 5 s.
+helper_stop() {
+	local n=50 rc
+	HELPER=$(cat "$W/helper.pid")
+	kill -TERM "$HELPER" 2>/dev/null || return 1
+	while kill -0 "$HELPER" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	kill -0 "$HELPER" 2>/dev/null && { kill -KILL "$HELPER"; echo "nfhelper ignored SIGTERM" >&2; return 1; }
+	wait "$HELPER"; rc=$?
+	[ "$rc" = 0 ] || echo "nfhelper exited $rc after SIGTERM" >&2
+	return "$rc"
+}
+
+# topo_down: every process left in a scenario netns dies with it.
+topo_down() {
+	local n p
+	for n in $NS; do
+		for p in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		T 5 ip netns del "$n" 2>/dev/null
+	done
+	return 0
+}
