@@ -12,6 +12,7 @@
 #include "ct.h"
 #include "daemon.h"
 #include "dispatch.h"
+#include "expect.h"
 #include "log.h"
 #include "setup.h"
 
@@ -38,6 +39,14 @@ static void send_extra(struct setup_socks *s, const struct help_result *res)
 		if (err)
 			log_rl(LOG_INFO, "cannot create expectation %u of a packet: %s", i, strerror(-err));
 	}
+}
+
+/* The synchronous path for NAT port selection (help_expect_nat). */
+static int expect_now(void *arg, const struct ct_tuple *master, const struct ct_expect *e)
+{
+	struct setup_socks *s = arg;
+
+	return expect_create_sync(&s->ctreq, master, e);
 }
 
 static void on_queue_msg(struct setup_socks *s, struct dispatch *dp, const struct nlmsghdr *nlh)
@@ -136,6 +145,8 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 		free(buf);
 		return 1;
 	}
+	dp.expect_now = expect_now;
+	dp.expect_arg = &s;
 	log_msg(LOG_WARNING, "helper %s ready (queue %u, IPv4 and IPv6)", cfg->name, cfg->queue);
 	while (!stop_signal) {
 		struct pollfd pfd[2] = {

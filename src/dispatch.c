@@ -2,6 +2,8 @@
 /* dispatch: queued packet → help function → verdict; the packet path fails open.
  * Mirrors what nf_conntrack_helper's help hook does around a helper's help() call. */
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <linux/netfilter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,8 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		.out_cap = DISPATCH_MSG_MAX,
 		.tmp = dp->tmp,
 		.tmp_cap = DISPATCH_MSG_MAX,
+		.expect_now = dp->expect_now,
+		.expect_arg = dp->expect_arg,
 	};
 
 	if (qp->cap_len != qp->len || pkt_parse(qp->payload, qp->len, &ctx.pkt) < 0 ||
@@ -62,6 +66,28 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 	ctx.dir = qp->ctinfo >= 3 ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
 	ctx.state = conn_get(&dp->conns, qp->ct.id, &qp->ct.tuple[CT_DIR_ORIGINAL], &ctx.fresh);
 	dp->proto->help(&ctx, res);
+	if (log_enabled(LOG_DEBUG))
+		log_msg(LOG_DEBUG, "packet %u: ct %u dir %d seq %u len %u%s -> %s, payload %u, %u expectations",
+			qp->id, qp->ct.id, ctx.dir, ctx.pkt.seq, ctx.pkt.len, ctx.fresh ? " (new)" : "",
+			res->verdict == NF_ACCEPT ? "accept" : "drop", res->payload_len, res->nexp);
+}
+
+static bool help_info_changed(const struct ct_info *ct, const struct help_result *res)
+{
+	return !ct->help_info || ct->help_info_len < res->help_info_len ||
+	       memcmp(ct->help_info, res->help_info, res->help_info_len);
+}
+
+/* A length change under NAT makes the kernel adjust TCP sequence numbers, which it gets wrong
+ * for IPv6 (see pkt_v6_seqadj_workaround); res->payload is dp->out, ours to change. */
+static void seqadj_workaround(struct help_result *res)
+{
+	struct pkt p;
+
+	if (pkt_parse(res->payload, res->payload_len, &p) < 0 || p.family != AF_INET6 || p.l4 != IPPROTO_TCP)
+		return;
+	if (!pkt_v6_seqadj_workaround((uint8_t *)res->payload, &p))
+		log_rl(LOG_WARNING, "IPv6 extension headers too long for the sequence adjustment workaround");
 }
 
 const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghdr *nlh,
@@ -88,6 +114,8 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	if (qp.has_ct)
 		dispatch_help(dp, &qp, res);
 	res->master = qp.ct.tuple[CT_DIR_ORIGINAL];
+	if (res->payload && qp.has_ct && res->payload_len != qp.len && help_ct_natted(&qp.ct))
+		seqadj_workaround(res);
 	memset(&v, 0, sizeof(v));
 	v.queue = dp->cfg->queue;
 	v.id = qp.id;
@@ -97,8 +125,12 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 		v.payload_len = res->payload_len;
 		v.exp = res->nexp ? &res->exp[res->nexp - 1] : NULL;
 	}
+	if (res->help_info && qp.has_ct && help_info_changed(&qp.ct, res)) {
+		v.ct_help_info = res->help_info;
+		v.ct_help_info_len = res->help_info_len;
+	}
 	/* Without NFQA_CT the kernel ignores NFQA_EXP and skips sequence adjustment. */
-	if (v.payload || v.exp)
+	if (v.payload || v.exp || v.ct_help_info)
 		v.ct_helper = qp.ct.helper[0] ? qp.ct.helper : dp->cfg->name;
 	out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
 	if (!out || !nl_msg_ok(&m)) {
@@ -106,6 +138,7 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 		v.payload = NULL;
 		v.exp = NULL;
 		v.ct_helper = NULL;
+		v.ct_help_info = NULL;
 		res->nexp = 0;
 		out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
 	}

@@ -21,6 +21,8 @@ struct dispatch {
 	struct conn_table conns;
 	uint8_t *out, *tmp, *verdict;   /* DISPATCH_MSG_MAX each, allocated once */
 	struct dispatch_stats stats;
+	help_expect_now_fn expect_now; /* set by the daemon; NULL in tests and benchmarks */
+	void *expect_arg;
 };
 
 int dispatch_init(struct dispatch *dp, const struct helper_proto *proto, const struct helper_cfg *cfg);

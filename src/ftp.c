@@ -50,6 +50,12 @@ struct ftp_seg {
 	unsigned nm;
 	uint8_t *new_carry;     /* where to hold back an unfinished command, FTP_LINE_MAX */
 	uint32_t new_carry_len;
+	struct ftp_dir *dir;    /* remembers NAT port changes for retransmissions */
+	struct {
+		bool on;
+		uint8_t len;
+		char text[64];  /* longest: EPRT |2| with an uncompressed IPv6 address */
+	} rep[FTP_MATCH_MAX];   /* under NAT: what replaces m[i]'s text */
 };
 
 static void seg_parse(struct ftp_seg *s)
@@ -122,8 +128,9 @@ static bool ftp_expect(const struct help_ctx *ctx, const struct ftp_match *m, st
 }
 
 /* nf_nat_ftp_fmt_cmd: the text that replaces match->off/len, with the address the peer
- * must use (where this packet goes, seen from the other side) and the same port. */
-static int ftp_fmt(const struct help_ctx *ctx, const struct ftp_match *m, char *buf, size_t cap)
+ * must use (where this packet goes, seen from the other side) and the port NAT gave. */
+static int ftp_fmt(const struct help_ctx *ctx, const struct ftp_match *m, uint16_t port, char *buf,
+		   size_t cap)
 {
 	const union ct_addr *a = &ctx->ct->tuple[!ctx->dir].dst;
 	const uint8_t *b = a->v6;
@@ -132,16 +139,16 @@ static int ftp_fmt(const struct help_ctx *ctx, const struct ftp_match *m, char *
 	case FTP_PORT:
 	case FTP_PASV:
 		return snprintf(buf, cap, "%u,%u,%u,%u,%u,%u", b[0], b[1], b[2], b[3],
-				m->port >> 8, m->port & 0xff);
+				port >> 8, port & 0xff);
 	case FTP_EPRT:
 		if (ctx->ct->tuple[0].l3 == AF_INET)
-			return snprintf(buf, cap, "|1|%u.%u.%u.%u|%u|", b[0], b[1], b[2], b[3], m->port);
+			return snprintf(buf, cap, "|1|%u.%u.%u.%u|%u|", b[0], b[1], b[2], b[3], port);
 		/* The kernel prints %pI6: eight groups of four hex digits, uncompressed. */
 		return snprintf(buf, cap, "|2|%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:"
 				"%02x%02x:%02x%02x|%u|", b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-				b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15], m->port);
+				b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15], port);
 	default:
-		return 0;	/* EPSV carries only the port, which NAT keeps */
+		return snprintf(buf, cap, "%u", port);	/* EPSV: the port digits only */
 	}
 }
 
@@ -182,25 +189,22 @@ static bool seg_holds(const struct ftp_seg *s)
 
 /* Under NAT: compose the new payload (untouched prefix, carry and new bytes with every
  * announced address rewritten, minus an unfinished command held back) and the packet. */
-static int seg_rewrite(struct help_ctx *ctx, struct ftp_seg *s, const bool *rewrite)
+static int seg_rewrite(struct help_ctx *ctx, struct ftp_seg *s)
 {
 	uint64_t end = s->virt_pos + s->carry_len + (s->len - s->start), cut = end, cur = s->virt_pos;
 	uint32_t w = s->start;
-	char text[96];
-	int n;
 
 	if (seg_holds(s))
 		cut = s->parser->line_start;
-	if (ctx->tmp_cap < s->len + s->carry_len + FTP_MATCH_MAX * sizeof(text))
+	if (ctx->tmp_cap < s->len + s->carry_len + sizeof(s->rep))
 		return -1;
 	memcpy(ctx->tmp, s->data, s->start);
 	for (unsigned i = 0; i < s->nm; i++) {
-		if (!rewrite[i])
+		if (!s->rep[i].on)
 			continue;
-		n = ftp_fmt(ctx, &s->m[i], text, sizeof(text));
 		w += virt_copy(s, cur, s->m[i].off, ctx->tmp + w);
-		memcpy(ctx->tmp + w, text, (size_t)n);
-		w += (uint32_t)n;
+		memcpy(ctx->tmp + w, s->rep[i].text, s->rep[i].len);
+		w += s->rep[i].len;
 		cur = s->m[i].off + s->m[i].len;
 	}
 	w += virt_copy(s, cur, cut, ctx->tmp + w);
@@ -209,33 +213,62 @@ static int seg_rewrite(struct help_ctx *ctx, struct ftp_seg *s, const bool *rewr
 			   1, ctx->out, ctx->out_cap);
 }
 
+/* Under NAT (nf_nat_ftp): the expectation gets a port on the NAT side — the announced one,
+ * or another when that is taken — and the text announcing it is rewritten.  False when no
+ * port could be had. */
+static bool seg_nat(struct help_ctx *ctx, struct ftp_seg *s, unsigned i, struct ct_expect *exp,
+		    struct help_result *res)
+{
+	const struct ftp_match *m = &s->m[i];
+	struct ftp_dir *d = s->dir;
+	uint16_t hint = d && d->remap_from == m->port ? d->remap_to : 0;
+	int port = help_expect_nat(ctx, exp, hint), len;
+	struct ct_expect *e;
+
+	if (port == 0)
+		return false;
+	if (port < 0) {	/* no synchronous creation: the verdict carries it, port unchanged */
+		port = m->port;
+		if ((e = help_expect_add(res)))
+			*e = *exp;
+	} else if (d && port != m->port) {
+		d->remap_from = m->port;	/* a retransmission must announce the same port */
+		d->remap_to = (uint16_t)port;
+	}
+	len = ftp_fmt(ctx, m, (uint16_t)port, s->rep[i].text, sizeof(s->rep[i].text));
+	s->rep[i].len = (uint8_t)len;
+	s->rep[i].on = len != (int)m->len || virt_cmp(s, m->off, s->rep[i].text, (uint32_t)len);
+	return true;
+}
+
 /* Turn the matches into expectations and, under NAT, the rewritten packet. */
 static void seg_finish(struct help_ctx *ctx, struct ftp_seg *s, struct help_result *res)
 {
-	bool rewrite[FTP_MATCH_MAX] = { false }, natted = help_ct_natted(ctx->ct), any = false;
-	char text[96];
-	struct ct_expect *e;
+	bool natted = help_ct_natted(ctx->ct), any = false;
+	struct ct_expect exp, *e;
 	int len;
 
 	for (unsigned i = 0; i < s->nm; i++) {
-		struct ct_expect exp;
-
 		/* Under NAT, text already sent cannot be rewritten: no expectation for it either. */
 		if ((natted && s->m[i].off < s->virt_pos) || !ftp_expect(ctx, &s->m[i], &exp))
 			continue;
-		if (!(e = help_expect_add(res)))
-			break;
-		*e = exp;
-		if (natted && s->m[i].type != FTP_EPSV) {
-			len = ftp_fmt(ctx, &s->m[i], text, sizeof(text));
-			rewrite[i] = len != (int)s->m[i].len ||
-				     virt_cmp(s, s->m[i].off, text, (uint32_t)len);
-			any |= rewrite[i];
+		if (!natted) {
+			if ((e = help_expect_add(res)))
+				*e = exp;
+			continue;
 		}
+		if (!seg_nat(ctx, s, i, &exp, res)) {
+			/* As nf_nat_ftp when every port is taken: drop, the sender will retry. */
+			log_rl(LOG_WARNING, "ftp: ct %u: no free port for the expectation, dropping", ctx->ct->id);
+			res->verdict = NF_DROP;
+			res->nexp = 0;
+			return;
+		}
+		any |= s->rep[i].on;
 	}
 	if (!natted || (!any && !s->carry_len && !seg_holds(s)))
 		return;
-	len = seg_rewrite(ctx, s, rewrite);
+	len = seg_rewrite(ctx, s);
 	if (len < 0) {
 		/* As nf_nat_ftp: a command we cannot rewrite must not leave with the private
 		 * address in it, and its data connection could not work anyway. */
@@ -261,6 +294,7 @@ static void ftp_in_order(struct help_ctx *ctx, struct ftp_dir *d, uint32_t start
 		.start = start,
 		.len = p->len,
 		.virt_pos = d->parser.pos - d->carry_len,
+		.dir = d,
 	};
 	uint8_t new_carry[FTP_LINE_MAX];
 
@@ -269,6 +303,12 @@ static void ftp_in_order(struct help_ctx *ctx, struct ftp_dir *d, uint32_t start
 		remember_line_start(d, p->seq + start);
 	seg_parse(&s);
 	d->next_seq = p->seq + p->len;
+	if (d->parser.pos == d->parser.line_start) {
+		struct ftp_state *st = ctx->state;
+
+		st->k.line_seq[ctx->dir] = htonl(d->next_seq);
+		st->k.valid[ctx->dir] = 1;
+	}
 	seg_finish(ctx, &s, res);
 	if (res->verdict != NF_ACCEPT)
 		return;
@@ -289,6 +329,7 @@ static void ftp_again(struct help_ctx *ctx, struct ftp_dir *d, struct help_resul
 		.data = ctx->data + ctx->pkt.off,
 		.len = ctx->pkt.len,
 		.new_carry = discard,
+		.dir = d,
 	};
 
 	ftp_parser_init(&parser, ctx->dir == CT_DIR_ORIGINAL ? FTP_CLIENT : FTP_SERVER, 0);
@@ -308,6 +349,26 @@ static int ftp_resync(struct ftp_dir *d, int dir, const struct pkt *p, const uin
 	return (int)(nl + 1 - data);
 }
 
+/* A connection we have no state for (we were restarted): the kernel kept where its lines
+ * start.  A stale copy (packets queued before our last verdict) just fails to match. */
+static void ftp_resume(struct help_ctx *ctx, struct ftp_state *st)
+{
+	const struct ct_info *ct = ctx->ct;
+	struct ftp_kstate k;
+	int dir = ctx->dir;
+
+	if (!ct->help_info || ct->help_info_len < sizeof(k))
+		return;
+	memcpy(&k, ct->help_info, sizeof(k));
+	if (ctx->fresh)
+		st->k = k;
+	if (k.valid[dir] && ntohl(k.line_seq[dir]) == ctx->pkt.seq) {
+		dir_sync(&st->dir[dir], dir, ctx->pkt.seq);
+		st->k.line_seq[dir] = k.line_seq[dir];
+		st->k.valid[dir] = 1;
+	}
+}
+
 static void ftp_help(struct help_ctx *ctx, struct help_result *res)
 {
 	struct ftp_state *st = ctx->state;
@@ -316,6 +377,10 @@ static void ftp_help(struct help_ctx *ctx, struct help_result *res)
 	const uint8_t *data = ctx->data + p->off;
 	int start = 0;
 
+	res->help_info = (const uint8_t *)&st->k;
+	res->help_info_len = sizeof(st->k);
+	if (ctx->fresh || !d->synced)
+		ftp_resume(ctx, st);
 	if (p->tcp_flags & PKT_TCP_SYN) {
 		dir_sync(d, ctx->dir, p->seq + 1);
 		return;
@@ -360,7 +425,7 @@ const struct helper_proto ftp_proto = {
 	.summary = "FTP: PORT, EPRT, PASV (227) and EPSV (229), with NAT",
 	.l4 = IPPROTO_TCP,
 	.default_queue = 21,
-	.priv_data_len = 0,
+	.priv_data_len = sizeof(struct ftp_kstate),
 	.policy = ftp_policy,
 	.npolicy = 1,
 	.flags = ftp_flags,

@@ -42,7 +42,14 @@ struct help_result {
 	struct ct_expect exp[HELP_EXP_MAX];
 	unsigned nexp;
 	struct ct_tuple master;         /* original tuple, to name the master in EXP_NEW */
+	const uint8_t *help_info;       /* the conntrack's private data as it should be now */
+	uint16_t help_info_len;         /* (sent only when the kernel's copy differs) */
 };
+
+/* Create an expectation now and report the outcome (the daemon's ctnetlink call): 0 when it
+ * exists for master afterwards, -EBUSY when another connection's expectation holds the tuple,
+ * another -errno when synchronous creation cannot be used. */
+typedef int (*help_expect_now_fn)(void *arg, const struct ct_tuple *master, const struct ct_expect *e);
 
 /* Everything a help function may use for one packet.  out/out_cap is scratch for the
  * rewritten packet and tmp for composing its payload, owned by the daemon and reused. */
@@ -59,6 +66,8 @@ struct help_ctx {
 	uint32_t out_cap;
 	uint8_t *tmp;            /* scratch for composing a new payload, tmp_cap bytes */
 	uint32_t tmp_cap;
+	help_expect_now_fn expect_now; /* NULL: expectations only ride in the verdict */
+	void *expect_arg;
 };
 
 struct helper_proto {
@@ -83,5 +92,10 @@ extern const struct helper_proto *const helper_protos[];
 bool help_ct_natted(const struct ct_info *ct);
 /* Add an expectation slot to res; NULL when HELP_EXP_MAX are already taken. */
 struct ct_expect *help_expect_add(struct help_result *res);
+/* nf_nat_exp_find_port: create e (NATed) right away on port hint (a port this connection was
+ * given before, or 0), else its own destination port, else another free one.  Returns the
+ * port it got; 0 when every port tried is taken (the kernel then drops the packet); -1 when
+ * synchronous creation is unavailable: e is unchanged and must ride in the verdict. */
+int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, uint16_t hint);
 
 #endif

@@ -168,6 +168,15 @@ static void fix_checksums(uint8_t *d, const struct pkt *p, uint32_t total)
 	put16(l4 + l4_csum_off(p->l4), c);
 }
 
+bool pkt_v6_seqadj_workaround(uint8_t *data, const struct pkt *p)
+{
+	if (p->family != AF_INET6 || p->l4 != IPPROTO_TCP || p->l4off % 4 || p->l4off > 60)
+		return false;
+	/* Byte 0 is version (6) and the traffic class's high nibble, which ip_hdrlen() reads. */
+	data[0] = (uint8_t)(0x60 | (p->l4off / 4));
+	return true;
+}
+
 bool pkt_l4_csum_ok(const uint8_t *data, uint32_t len)
 {
 	struct pkt p;

@@ -41,6 +41,14 @@ struct pkt_edit {
 int pkt_rewrite(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
 		unsigned nedits, uint8_t *out, uint32_t cap);
 
+/* Linux up to at least 6.1 adjusts TCP sequence numbers after an NFQA_PAYLOAD length change
+ * with nf_ct_tcp_seqadj_set(), which finds the TCP header at ip_hdrlen(skb) — an IPv4-only
+ * reading.  On IPv6 it reads the IHL nibble from the traffic class, takes garbage for the
+ * sequence number, and the connection breaks.  Setting the traffic class's high nibble to
+ * l4off / 4 makes that reading land on the real TCP header.  The cost: this one packet leaves
+ * with DSCP bits changed.  Returns false when the header cannot be reached that way. */
+bool pkt_v6_seqadj_workaround(uint8_t *data, const struct pkt *p);
+
 /* Internet checksum helpers (RFC 1071), exposed for tests. */
 uint32_t pkt_csum_add(uint32_t sum, const uint8_t *data, uint32_t len);
 uint16_t pkt_csum_fold(uint32_t sum);

@@ -36,6 +36,8 @@ struct qmsg_verdict {
 	struct ct_tuple exp_tuple, exp_mask, nat_tuple;
 	uint32_t nat_dir;
 	char exp_fn[32];
+	uint8_t help_info[32];   /* CTA_HELP_INFO: the private data the verdict sets */
+	uint16_t help_info_len;
 };
 int qmsg_verdict_decode(const struct nlmsghdr *nlh, struct qmsg_verdict *v);
 

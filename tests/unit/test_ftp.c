@@ -2,6 +2,8 @@
 /* Tests for the FTP helper end to end in userspace: queued packet → dispatch → verdict,
  * with and without NAT, split commands, retransmissions, restarts, bounce attempts. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
 #include <linux/netfilter.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -228,11 +230,103 @@ static void test_restart(void)
 	dispatch_free(&dp);
 }
 
+/* A stand-in for the daemon's ctnetlink create: ports in taken[] belong to others. */
+struct fake_expector {
+	uint16_t taken[4];
+	int fail;                 /* when non-zero, every call answers this */
+	unsigned calls;
+	struct ct_expect last;    /* the last expectation created */
+};
+
+static int fake_expect_now(void *arg, const struct ct_tuple *master, const struct ct_expect *e)
+{
+	struct fake_expector *f = arg;
+
+	f->calls++;
+	if (f->fail)
+		return f->fail;
+	for (unsigned i = 0; i < 4; i++)
+		if (f->taken[i] && f->taken[i] == e->tuple.dport)
+			return -EBUSY;
+	f->last = *e;
+	return 0;
+}
+
+static void test_nat_port(void)
+{
+	struct fake_expector f = { .taken = { 40000 } };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	char want[64];
+	uint32_t seq;
+	uint16_t port;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	dp.expect_now = fake_expect_now;
+	dp.expect_arg = &f;
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "10.0.2.1", 51);
+	handshake(&dp, &c);
+	seq = c.seq[0];
+	seg(&dp, &c, 0, "PORT 10,0,1,2,156,64\r\n", &v);
+	port = f.last.tuple.dport;
+	tap_ok(f.calls >= 2 && port > 40000, "ftp NAT port: a taken port is skipped (got %u after %u tries)",
+	       port, f.calls);
+	tap_ok(f.last.nat && f.last.nat_tuple.sport == 40000 && !strcmp(f.last.fn, "nat-follow-master"),
+	       "ftp NAT port: the data connection still goes to the client's port 40000");
+	snprintf(want, sizeof(want), "PORT 10,0,2,1,%u,%u\r\n", port >> 8, port & 0xff);
+	payload_is(&v, want, "ftp NAT port: PORT announces the port NAT got");
+	tap_ok(!v.has_exp && v.has_ct, "ftp NAT port: created synchronously, not again in the verdict");
+	f.taken[1] = 40000 + 1;	/* nothing else changes: the retransmission must get the same port */
+	send_at(&dp, &c, 0, 0, "PORT 10,0,1,2,156,64\r\n", &seq, &v);
+	payload_is(&v, want, "ftp NAT port: retransmission announces the same port");
+	f.fail = -ENOENT;
+	seg(&dp, &c, 0, "PORT 10,0,1,2,156,80\r\n", &v);
+	payload_is(&v, "PORT 10,0,2,1,156,80\r\n", "ftp NAT port: without ctnetlink the port is kept");
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.2.1", 40016, "ftp NAT port: ... and the verdict carries it");
+	f.fail = -EBUSY;
+	seg(&dp, &c, 0, "PORT 10,0,1,2,156,81\r\n", &v);
+	tap_ok(v.verdict == NF_DROP && !v.payload && !v.has_exp,
+	       "ftp NAT port: no free port: dropped, as nf_nat_ftp does");
+	/* 2 (busy, then free) + 1 (the remembered port) + 1 (ENOENT) + 129 (announced + 128 others) */
+	TAP_EQ_U(f.calls, 2 + 1 + 1 + 129, "ftp NAT port: gives up after the kernel's 128 further tries");
+	dispatch_free(&dp);
+}
+
+/* kill -9 and restart: the kernel kept where the lines start, so the new process parses the
+ * very next command of an open connection. */
+static void test_restart_kernel_state(void)
+{
+	struct dispatch a, b;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint8_t kept[32];
+
+	dispatch_init(&a, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "10.0.2.1", 61);
+	handshake(&a, &c);
+	seg(&a, &c, 0, "USER anonymous\r\n", &v);
+	tap_ok(v.has_ct && v.help_info_len == 16, "ftp restart: the verdict stores 16 bytes of line state in the conntrack");
+	memcpy(kept, v.help_info, sizeof(kept));
+	dispatch_free(&a);	/* kill -9 */
+	dispatch_init(&b, &ftp_proto, &cfg);
+	c.ct.help_info = kept;
+	c.ct.help_info_len = 16;
+	seg(&b, &c, 0, "PORT 10,0,1,2,156,64\r\n", &v);
+	payload_is(&v, "PORT 10,0,2,1,156,64\r\n", "ftp restart: first command after the restart rewritten");
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.2.1", 40000, "ftp restart: first command after the restart");
+	seg(&b, &c, 1, "200 PORT command successful\r\n", &v);
+	tap_ok(v.help_info_len == 16, "ftp restart: the reply direction's state is kept too");
+	dispatch_free(&b);
+}
+
 void test_ftp(void)
 {
 	test_plain();
 	test_loose();
 	test_nat();
 	test_nat_v6();
+	test_nat_port();
 	test_restart();
+	test_restart_kernel_state();
 }

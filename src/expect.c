@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* expect: synchronous expectation creation over ctnetlink, with the ownership check that
+ * NLM_F_EXCL makes necessary.  Mirrors ctnetlink_new_expect / ctnetlink_get_expect. */
+#include <errno.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <string.h>
+#include "expect.h"
+
+struct nlmsghdr *expect_get_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+				  const struct ct_tuple *tuple)
+{
+	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_GET,
+		      NLM_F_REQUEST | NLM_F_ACK, seq, tuple->l3, 0);
+	ct_tuple_put(m, CTA_EXPECT_TUPLE, tuple);
+	return nl_msg_ok(m) ? m->nlh : NULL;
+}
+
+int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master)
+{
+	const struct nlattr *tb[CTA_EXPECT_MAX + 1];
+
+	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_CTNETLINK_EXP ||
+	    NFNL_MSG_TYPE(nlh->nlmsg_type) != IPCTNL_MSG_EXP_NEW ||
+	    nl_attr_parse(nlh, sizeof(struct nfgenmsg), tb, CTA_EXPECT_MAX) < 0 || !tb[CTA_EXPECT_MASTER])
+		return -EINVAL;
+	return ct_tuple_decode(tb[CTA_EXPECT_MASTER], master);
+}
+
+static bool tuple_same(const struct ct_tuple *a, const struct ct_tuple *b)
+{
+	return a->l3 == b->l3 && a->l4 == b->l4 && a->sport == b->sport && a->dport == b->dport &&
+	       !memcmp(a->src.all, b->src.all, 16) && !memcmp(a->dst.all, b->dst.all, 16);
+}
+
+struct owner {
+	const struct ct_tuple *want;
+	bool ours, seen;
+};
+
+static int owner_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct owner *o = arg;
+	struct ct_tuple master;
+
+	if (expect_master_decode(nlh, &master) == 0) {
+		o->seen = true;
+		o->ours = tuple_same(&master, o->want);
+	}
+	return 0;
+}
+
+int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const struct ct_expect *e)
+{
+	uint8_t buf[1024] __attribute__((aligned(4)));
+	struct nl_msg m;
+	struct owner o = { .want = master };
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!(nlh = ct_expect_new_build(&m, buf, sizeof(buf), ++s->seq, master, e)))
+		return -EMSGSIZE;
+	/* Without NLM_F_EXCL an existing expectation that catches the tuple would be "updated"
+	 * and reported as success even when it belongs to another connection. */
+	nlh->nlmsg_flags |= NLM_F_EXCL;
+	err = nl_sock_request(s, nlh, NULL, NULL);
+	if (err != -EEXIST)
+		return err;
+	/* Taken: ours (a retransmitted command) or another connection's? */
+	if (!(nlh = expect_get_build(&m, buf, sizeof(buf), ++s->seq, &e->tuple)))
+		return -EMSGSIZE;
+	err = nl_sock_request(s, nlh, owner_cb, &o);
+	if (err == -ENOENT)	/* it expired in between: count it as taken, another port will do */
+		return -EBUSY;
+	if (err)
+		return err;
+	return o.seen && o.ours ? 0 : -EBUSY;
+}
