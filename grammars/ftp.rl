@@ -64,7 +64,7 @@
 	action epsv_done { if (line_done(st, FTP_EPSV, POS(fpc) + 1, m)) { found = 1; fbreak; } }
 
 	# -- reply codes and RFC 959 4.2 multi-line tracking ------------------------------
-	action cd     { st->code = (uint16_t)(st->code * 10 + (fc - '0')); }
+	action cd     { code_digit(st, fc); }
 	action nocand { st->nocand = 1; }
 	action sp_gen { reply_sep(st, ' '); fgoto skip; }
 	action sp_ml  { if (!reply_sep(st, ' ')) fgoto skip; }
@@ -202,6 +202,18 @@ static void line_reset(struct ftp_parser *st, uint64_t next)
 	st->gap = NO_GAP;
 	st->delim = 0;
 	st->cur = (struct ftp_match){ 0 };
+}
+
+/* Inside a multi-line reply only the closing code can start a reply line: a line whose
+ * code already differs is no candidate, so NAT need not hold it back. */
+static void code_digit(struct ftp_parser *st, unsigned c)
+{
+	static const uint16_t scale[4] = { 1000, 100, 10, 1 };
+
+	st->code = (uint16_t)(st->code * 10 + (c - '0'));
+	st->ndig++;
+	if (st->in_multiline && st->ndig <= 3 && st->code != st->ml_code / scale[st->ndig])
+		st->nocand = 1;
 }
 
 /* The server's separator after a reply code (RFC 959 4.2).  Returns whether this line is

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ftp_parser: the FTP control-channel grammar (grammars/ftp.rl), pure and resumable.
  * Recognises what nf_conntrack_ftp.c does: PORT / EPRT (RFC 959, RFC 2428) from the client,
- * 227 / 229 replies from the server, at line starts only. */
+ * 227 / 229 final reply lines from the server (multi-line replies tracked), at line starts
+ * only.  Where and why it is stricter than the kernel: see the top of grammars/ftp.rl. */
 #ifndef NFHELPER_FTP_PARSER_H
 #define NFHELPER_FTP_PARSER_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* A candidate line longer than this is abandoned: it bounds what NAT must hold back. */
+/* A candidate line longer than this (LF included) never matches: it bounds what NAT must
+ * hold back. */
 #define FTP_LINE_MAX 128
 
 enum ftp_type {
@@ -25,7 +27,8 @@ struct ftp_match {
 	uint8_t family;      /* 4 or 6 (the address given), 0 for EPSV (no address) */
 	uint8_t addr[16];    /* network order; v4 in addr[0..3] */
 	uint16_t port;       /* host order */
-	uint64_t off, len;   /* stream offsets of the text NAT replaces (see grammar) */
+	uint64_t off, len;   /* stream offset and length of the text NAT replaces: PORT and 227
+	                      * the six numbers, EPRT <d>af<d>addr<d>port<d>, 229 the port */
 	uint64_t line_start; /* stream offset of the line's first byte */
 	uint64_t line_end;   /* stream offset just past the line's '\n' */
 };
@@ -40,7 +43,7 @@ struct ftp_parser {
 	uint8_t side;
 	uint64_t pos;        /* stream offset of the next byte */
 	uint64_t line_start;
-	uint8_t candidate;   /* the current, unfinished line can still become a match */
+	uint8_t candidate;   /* the unfinished line [line_start, pos) can still become a match */
 	uint8_t in_multiline;/* server: inside a "ddd-" multi-line reply */
 	/* private to the grammar: bounded accumulators of the current line */
 	uint16_t code, ml_code;      /* reply code; code of the open multi-line reply */

@@ -337,6 +337,8 @@ static void candidate_cases(void)
 		{ FTP_SERVER, "21", 0 }, { FTP_SERVER, "200", 0 }, { FTP_SERVER, "200 ", 0 },
 		{ FTP_SERVER, "227-", 0 }, { FTP_SERVER, "99 x", 0 },
 		{ FTP_SERVER, "211-x\r\n227 (1", 0 }, { FTP_SERVER, "211-x\r\n211 y\r\n227 (1", 1 },
+		{ FTP_SERVER, "211-x\r\n2", 1 }, { FTP_SERVER, "211-x\r\n22", 0 },
+		{ FTP_SERVER, "227-x\r\n227", 1 }, { FTP_SERVER, "227-x\r\n229", 0 },
 	};
 	static uint8_t buf[200];
 	static struct run r;
