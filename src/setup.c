@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include "log.h"
 #include "setup.h"
 
@@ -181,6 +182,9 @@ int setup_open(struct setup_socks *s, const struct helper_proto *proto, const st
 	    open_sock(&s->queue, 0, "open nfnetlink_queue") < 0)
 		goto fail;
 	nl_sock_set_bufs(&s->events, 4 << 20, 0);
+	/* ctnetlink requests are made on the packet path: never wait on one for long. */
+	setsockopt(s->ctreq.fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 1 },
+		   sizeof(struct timeval));
 	/* Registration last: once the helper is enabled, its packets find the queue bound. */
 	if (setup_probe(&s->ctreq, &d) < 0 || setup_queue(&s->queue, cfg) < 0 ||
 	    setup_register(&s->ctreq, proto, cfg, &d) < 0)
