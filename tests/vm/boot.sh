@@ -14,7 +14,7 @@ OUT=$(cd "$OUT" && pwd)
 cat > "$OUT/params" <<P
 NFH_MODE=$MODE
 NFH_SCENARIOS="$*"
-NFH_BIN=$ROOT/build/nfhelper
+NFH_BIN=${NFH_BIN:-$ROOT/build/nfhelper}
 P
 # nfhelper and none must never get the in-tree FTP helper by autoload.
 deny=ftp; [ "$MODE" = kernel ] && deny=

@@ -36,12 +36,17 @@ check() {	# check OK(0|1) DESCRIPTION
 # expect MODE SCEN CHECK WANT [NOTE]: the recorded value must equal WANT.
 expect() {
 	local got=${R[$1/$2/$3]-(no result: see $OUT/$1/$2.log)}
+	[ -e "$OUT/$1/not-booted" ] && got="(not booted: $(cat "$OUT/$1/not-booted"))"
 	if [ "$got" = "$4" ]; then check 0 "$1 $2 $3: $got${5:+ # $5}"
 	else check 1 "$1 $2 $3: got '$got', want '$4'${5:+ # $5}"; fi
 }
 kernel_gap() { [ -n "$(diff_ref "$1")" ]; }
 outcome() { case $1 in bounce*) echo leak ;; *) echo xfer ;; esac; }
 
+for m in $MODES; do
+	[ "$m" = kernel ] && want="nf_conntrack_ftp nf_nat_ftp" || want=-
+	expect "$m" _boot ftp-modules "$want"
+done
 for s in "$@"; do
 	o=$(outcome "$s")
 	for m in $MODES; do
@@ -63,7 +68,7 @@ for s in "$@"; do
 				[ "$c" = xfer ] && [ "$o" = leak ] && continue
 				want=${R[kernel/${ref:-$s}/$c]-MISSING}
 				[ "$c" = reply ] && [ "$want" = MISSING ] && continue	# active: no reply recorded
-				[ "$want" = MISSING ] && { check 1 "nfhelper $s $c: no kernel result to compare with"; continue; }
+				[ "$want" = MISSING ] && { check 1 "nfhelper $s $c: no kernel result for ${ref:-$s} to compare with (run mode kernel too)"; continue; }
 				expect nfhelper "$s" "$c" "$want" "$note"
 			done ;;
 		esac

@@ -42,7 +42,8 @@ boot() {	# boot MODE SCENARIO...: bounded at about 30 s a scenario on top of the
 	t0=$(date +%s)
 	if [ "$m" = nfhelper ] && [ ! -x "$ROOT/build/nfhelper" ]; then
 		rm -rf "${OUT:?}/$m"; mkdir -p "$OUT/$m"
-		echo "# mode $m: not booted, $ROOT/build/nfhelper does not exist (./build.sh all)"
+		echo "$ROOT/build/nfhelper does not exist (./build.sh all)" > "$OUT/$m/not-booted"
+		echo "# mode $m: not booted: $(cat "$OUT/$m/not-booted")"
 		return 0
 	fi
 	NFH_SMP=${NFH_SMP:-1} NFH_BOOT_LIMIT=$((90 + 30 * $#)) \

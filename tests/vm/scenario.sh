@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side: run one scenario (tests/vm/scenarios.sh) in fresh network namespaces and append its
-# checks to $NFH_OUT/results.txt as "SCENARIO CHECK VALUE".  Usage: scenario.sh NAME
+# checks to $NFH_OUT/results.txt as "SCENARIO CHECK VALUE".  Usage: scenario.sh NAME [LABEL]
 #   setup  ok|STEP      topology, helper start, ruleset and vsftpd all worked (else the failed step)
 #   xfer   ok|fail      downloaded bytes equal the served file (kill: both transfers)
 #   leak   yes|no       bounce only: the server reached the third host through the router
@@ -16,17 +16,17 @@ set -x
 VM=$(cd "$(dirname "$0")" && pwd)
 . "$VM/topo.sh"
 . "$VM/scenarios.sh"
-S=$1
+S=$1 L=${2:-$1}	# L: the name results and logs go under (the demo runs one scenario twice)
 set -- $(scenario_table | awk -v s="$S" '$1 == s')
 [ $# -ge 5 ] || { echo "unknown scenario $S" >&2; exit 2; }
 FAM=$2 NAT=$3 KIND=$4 OPT=$5
-W=/tmp/sc/$S
+W=/tmp/sc/$L
 mkdir -p "$W"
 SERVED=/tmp/ftproot/data.bin
 if [ "$FAM" = 4 ]; then SRV=10.0.2.2 CLI=10.0.1.2 URLHOST=10.0.2.2
 else SRV=fd00:2::2 CLI=fd00:1::2 URLHOST="[fd00:2::2]"; fi
 HELPER_OK=ok
-record() { echo "$S $1 $2" >> "$NFH_OUT/results.txt"; echo "NFH-RESULT $NFH_MODE $S $1 $2"; }
+record() { echo "$L $1 $2" >> "$NFH_OUT/results.txt"; echo "NFH-RESULT $NFH_MODE $L $1 $2"; }
 
 run_curl() {
 	local o=(-g -sS -v --max-time 20 --connect-timeout 5 -o "$W/got.bin")
@@ -89,11 +89,14 @@ fi
 record setup "$SETUP"
 if [ "$OPT" = bounce ]; then record leak "$LEAK"; else record xfer "$XFER"; fi
 record cmd "${CMD:--}"
-[ "$KIND" = passive ] && record reply "$(sed -n 's/^< \(22[79] .*\)/\1/p' "$W/client.log" | tr -d '\r' | paste -sd ';')"
+if [ "$KIND" = passive ]; then
+	REP=$(sed -n 's/^< \(22[79] .*\)/\1/p' "$W/client.log" 2>/dev/null | tr -d '\r' | paste -sd ';')
+	record reply "${REP:--}"
+fi
 record exp "${EXP:--}"
 [ "$NFH_MODE" = nfhelper ] && record helper "$HELPER_OK"
 topo_down
-mkdir -p "$NFH_OUT/$S"
-cp -r "$W"/. "$NFH_OUT/$S/" 2>/dev/null
-rm -f "$NFH_OUT/$S/got.bin"
+mkdir -p "$NFH_OUT/$L"
+cp -r "$W"/. "$NFH_OUT/$L/" 2>/dev/null
+rm -f "$NFH_OUT/$L/got.bin"
 exit 0

@@ -6,11 +6,12 @@
 T() { timeout -k 2 "$@"; }		# T SECONDS CMD...
 NS="client router server third"
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s; non-zero when it never succeeded.
+# wait_for SECONDS CMD...: poll CMD every 0.1 s; non-zero when it never succeeded.  Bounded by
+# the clock, not by a count: under load each poll costs far more than its 0.1 s sleep.
 wait_for() {
-	local n=$(($1 * 10)); shift
+	local end=$((${EPOCHREALTIME%.*} + $1)); shift
 	while ! "$@" >/dev/null 2>&1; do
-		n=$((n - 1)); [ "$n" -gt 0 ] || return 1
+		[ "${EPOCHREALTIME%.*}" -lt "$end" ] || return 1
 		sleep 0.1
 	done
 }
@@ -136,10 +137,13 @@ expect_watch_stop() {
 # helper_start: nfhelper must be registered and bound before the ruleset names "ftp", or nft would
 # autoload the kernel's nf_conntrack_ftp instead (the guest's modprobe refuses that here).
 helper_start() {	# helper_start LOGNAME
-	ip netns exec router "$NFH_BIN" ftp -v > "$W/$1" 2>&1 &
+	HLOG=$W/$1
+	ip netns exec router "$NFH_BIN" ftp -v > "$HLOG" 2>&1 &
 	HELPER=$!
 	echo "$HELPER" > "$W/helper.pid"
-	wait_for 10 grep -q ready "$W/$1" && kill -0 "$HELPER" 2>/dev/null
+	# Ready, or dead (a bad command line exits at once): no point waiting out the 10 s then.
+	wait_for 10 eval 'grep -q ready "$HLOG" || ! kill -0 "$HELPER"'
+	grep -q ready "$HLOG" && kill -0 "$HELPER" 2>/dev/null
 }
 
 # helper_stop: SIGTERM must end it cleanly (exit status 0) within 5 s.
