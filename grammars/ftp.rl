@@ -19,6 +19,8 @@
  * - EPRT takes exactly one space, one delimiter throughout, and no delimiter that can occur
  *   in the address (':', '.', hex letters for family 2); the kernel checks only the first
  *   two and lets in6_pton stop at the first delimiter byte.
+ * - The dotted tail of an IPv6 address takes no leading zeros (RFC 3986 dec-octet, as
+ *   inet_pton); in6_pton takes "::ffff:1.2.3.04".
  * - The family is reported, not checked against the connection: that is policy (ftp.c).
  * - Port 0 is accepted in EPRT/229 (the kernel refuses it in get_port): whether an
  *   expectation for port 0 makes sense is policy too.
@@ -71,21 +73,8 @@
 	action dash   { reply_sep(st, '-'); fgoto skip; }
 
 	# Malformed or uninteresting: drop the rest of the line.  An LF here ends the line.
-	action recover {
-		if (fc == '\n') {
-			line_reset(st, POS(fpc) + 1);
-			if (st->side == FTP_SERVER)
-				fgoto server;
-			fgoto client;
-		}
-		fgoto skip;
-	}
-	action eol_skip {
-		line_reset(st, POS(fpc) + 1);
-		if (st->side == FTP_SERVER)
-			fgoto server;
-		fgoto client;
-	}
+	action recover  { if (fc == '\n') fgoto *line_next(st, POS(fpc) + 1); fgoto skip; }
+	action eol_skip { fgoto *line_next(st, POS(fpc) + 1); }
 
 	sp     = ' ';
 	eol    = sp* '\r'? '\n';
@@ -214,6 +203,13 @@ static void code_digit(struct ftp_parser *st, unsigned c)
 	st->ndig++;
 	if (st->in_multiline && st->ndig <= 3 && st->code != st->ml_code / scale[st->ndig])
 		st->nocand = 1;
+}
+
+/* After a line that did not match: start the next one in the side's machine. */
+static int line_next(struct ftp_parser *st, uint64_t next)
+{
+	line_reset(st, next);
+	return st->side == FTP_SERVER ? ftp_en_server : ftp_en_client;
 }
 
 /* The server's separator after a reply code (RFC 959 4.2).  Returns whether this line is

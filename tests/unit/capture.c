@@ -63,7 +63,8 @@ static size_t decode_hex(const char *s, const char *end, uint8_t *out)
 	}
 }
 
-/* "### frame=N t=T C->S src -> dst tcp len=L [notes]" */
+/* "### frame=N t=T C->S src -> dst tcp len=L [notes]" or "### frame=N t=T GRE src -> dst
+ * fields..." (GRE blocks carry no payload). */
 static int parse_header(const char *s, const char *end, struct capture_seg *g, size_t *len)
 {
 	char line[512], dir[8], proto[8];
@@ -73,14 +74,21 @@ static int parse_header(const char *s, const char *end, struct capture_seg *g, s
 		return -EINVAL;
 	memcpy(line, s, (size_t)(end - s));
 	line[end - s] = 0;
-	if (sscanf(line, "### frame=%u t=%*s %7s %63s -> %63s %7s len=%zu%n", &g->frame, dir,
-		   g->src, g->dst, proto, len, &used) < 6 || !used)
+	*len = 0;
+	if (sscanf(line, "### frame=%u t=%*s GRE %63s -> %63s%n", &g->frame, g->src, g->dst,
+		   &used) == 3 && used) {
+		g->proto = CAPTURE_GRE;
+	} else if (sscanf(line, "### frame=%u t=%*s %7s %63s -> %63s %7s len=%zu%n", &g->frame, dir,
+			  g->src, g->dst, proto, len, &used) == 6 && used &&
+		   (!strcmp(dir, "C->S") || !strcmp(dir, "S->C")) &&
+		   (!strcmp(proto, "tcp") || !strcmp(proto, "udp"))) {
+		g->proto = strcmp(proto, "udp") ? CAPTURE_TCP : CAPTURE_UDP;
+		g->to_server = !strcmp(dir, "C->S");
+	} else {
 		return -EINVAL;
-	if (strcmp(dir, "C->S") && strcmp(dir, "S->C"))
-		return -EINVAL;
-	g->to_server = !strcmp(dir, "C->S");
-	g->udp = !strcmp(proto, "udp");
-	g->retrans = strstr(line + used, "retransmission") != NULL;
+	}
+	snprintf(g->note, sizeof(g->note), "%s", line + used + (line[used] == ' '));
+	g->retrans = strstr(g->note, "retransmission") != NULL;
 	return 0;
 }
 

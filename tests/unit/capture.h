@@ -10,14 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum capture_proto { CAPTURE_TCP, CAPTURE_UDP, CAPTURE_GRE };
+
 struct capture_seg {
 	unsigned frame;        /* frame number in the .pcap */
 	unsigned flow;         /* 0, 1, ... per endpoint pair, in order of first appearance */
-	bool to_server;        /* "C->S" */
-	bool udp;
+	enum capture_proto proto;
+	bool to_server;        /* "C->S"; GRE blocks have no direction (false) */
 	bool retrans;          /* the transcript marks it a retransmission */
-	char src[64], dst[64]; /* "addr:port" or "[addr]:port", as written */
-	const uint8_t *data;
+	char src[64], dst[64]; /* "addr:port" or "[addr]:port" (GRE: "addr"), as written */
+	char note[160];        /* rest of the header line: remarks, GRE's decoded fields */
+	const uint8_t *data;   /* payload (none for GRE: the transcript lists headers only) */
 	size_t len;
 };
 

@@ -3,6 +3,7 @@
  * and every FTP capture of the shared corpus, against expectations read off the
  * transcripts by hand. */
 #include <arpa/inet.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,6 +539,42 @@ static void corpus_cases(void)
 	}
 }
 
+/* The shared reader on every transcript of the corpus, text, hex and GRE-only alike. */
+static void capture_cases(void)
+{
+	static const uint8_t rrq[] = "\0\1file1\0octet";
+	struct capture c;
+	glob_t g;
+	size_t len;
+
+	if (!tap_ok(!glob("../../../shared/corpus/*/*.txt", 0, NULL, &g) && g.gl_pathc >= 30,
+		    "capture: corpus transcripts found"))
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		uint8_t *t = tap_slurp(g.gl_pathv[i], &len);
+		size_t blocks = 0;
+
+		for (size_t j = 0; t && j + 4 < len; j++)
+			blocks += !memcmp(t + j, "\n### ", 5);
+		tap_ok(t && !capture_load(&c, g.gl_pathv[i]) && c.n == blocks,
+		       "capture: %s loads, %zu blocks", g.gl_pathv[i] + 23, blocks);
+		capture_free(&c);
+		free(t);
+	}
+	globfree(&g);
+	if (!capture_load(&c, "../../../shared/corpus/tftp/tcpdump-rrq.txt")) {
+		tap_bytes(c.seg[0].data, c.seg[0].len, rrq, sizeof(rrq), "capture: hex dump decoded");
+		tap_ok(c.seg[0].proto == CAPTURE_UDP && c.seg[0].to_server && c.seg[1].flow == 1,
+		       "capture: udp, C->S, a new flow for the reply from another port");
+		capture_free(&c);
+	}
+	if (!capture_load(&c, "../../../shared/corpus/pptp/zeek-gre-pptp-only.txt")) {
+		tap_ok(c.n == 2 && c.seg[0].proto == CAPTURE_GRE && !c.seg[0].len &&
+		       strstr(c.seg[0].note, "call_id=6016"), "capture: GRE header-only blocks");
+		capture_free(&c);
+	}
+}
+
 void test_ftp_parser(void);
 void test_ftp_parser(void)
 {
@@ -545,4 +582,5 @@ void test_ftp_parser(void)
 	long_cases();
 	candidate_cases();
 	corpus_cases();
+	capture_cases();
 }
