@@ -111,18 +111,13 @@ static uint32_t take_slot(struct conn_table *t)
 	return i;
 }
 
-static bool tuple_equal(const struct ct_tuple *a, const struct ct_tuple *b)
-{
-	return a->l3 == b->l3 && a->l4 == b->l4 && a->sport == b->sport && a->dport == b->dport &&
-	       !memcmp(a->src.all, b->src.all, 16) && !memcmp(a->dst.all, b->dst.all, 16);
-}
 
 void *conn_get(struct conn_table *t, uint32_t id, const struct ct_tuple *orig, bool *fresh)
 {
 	uint32_t i = find(t, id);
 	struct conn *c;
 
-	if (i && !tuple_equal(&t->entry[i - 1].orig, orig)) {
+	if (i && !ct_tuple_equal(&t->entry[i - 1].orig, orig)) {
 		/* Same id, other connection: the old one ended and we missed its event. */
 		remove_entry(t, i - 1);
 		i = 0;

@@ -55,6 +55,12 @@ int ct_tuple_decode(const struct nlattr *nest, struct ct_tuple *t)
 	return 0;
 }
 
+bool ct_tuple_equal(const struct ct_tuple *a, const struct ct_tuple *b)
+{
+	return a->l3 == b->l3 && a->l4 == b->l4 && a->sport == b->sport && a->dport == b->dport &&
+	       !memcmp(a->src.all, b->src.all, 16) && !memcmp(a->dst.all, b->dst.all, 16);
+}
+
 void ct_tuple_put(struct nl_msg *m, uint16_t type, const struct ct_tuple *t)
 {
 	struct nlattr *tuple, *nest;

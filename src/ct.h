@@ -45,6 +45,8 @@ int ct_tuple_decode(const struct nlattr *nest, struct ct_tuple *t);
  * CT_NEW/CT_DELETE message (check NFNL_MSG_TYPE(nlh->nlmsg_type) for which); -EINVAL when
  * malformed.  ct->help_info points into nlh. */
 int ct_event_decode(const struct nlmsghdr *nlh, struct ct_info *ct);
+/* Field by field (the struct has padding): same family, protocol, addresses and ports. */
+bool ct_tuple_equal(const struct ct_tuple *a, const struct ct_tuple *b);
 /* Put a tuple nest (CTA_TUPLE_IP + CTA_TUPLE_PROTO {NUM, SRC_PORT, DST_PORT}) of the given
  * attribute type; l3 other than AF_INET/AF_INET6 makes the message fail. */
 void ct_tuple_put(struct nl_msg *m, uint16_t type, const struct ct_tuple *t);

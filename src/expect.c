@@ -27,11 +27,6 @@ int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master)
 	return ct_tuple_decode(tb[CTA_EXPECT_MASTER], master);
 }
 
-static bool tuple_same(const struct ct_tuple *a, const struct ct_tuple *b)
-{
-	return a->l3 == b->l3 && a->l4 == b->l4 && a->sport == b->sport && a->dport == b->dport &&
-	       !memcmp(a->src.all, b->src.all, 16) && !memcmp(a->dst.all, b->dst.all, 16);
-}
 
 struct owner {
 	const struct ct_tuple *want;
@@ -45,7 +40,7 @@ static int owner_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (expect_master_decode(nlh, &master) == 0) {
 		o->seen = true;
-		o->ours = tuple_same(&master, o->want);
+		o->ours = ct_tuple_equal(&master, o->want);
 	}
 	return 0;
 }
