@@ -19,7 +19,7 @@ P
 # nfhelper and none must never get the in-tree FTP helper by autoload.
 deny=ftp; [ "$MODE" = kernel ] && deny=
 # The guest's own limit trips first, so it can still power off and keep what it wrote.
-timeout -k 5 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp "${NFH_SMP:-2}" -nic none \
+timeout -k 5 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp "${NFH_SMP:-1}" -nic none \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$ROOT/build/vm/vmlinuz" -initrd "$ROOT/build/vm/initramfs.gz" \
 	-append "console=ttyS0 quiet panic=-1 NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))" \
