@@ -11,6 +11,9 @@ LIMIT=${NFH_BOOT_LIMIT:-420}
 "$VM/initramfs.sh" "$ROOT/build/vm" > /dev/null
 rm -rf "$OUT"; mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+# The guest mounts fresh /tmp, /run, /proc, /sys, /dev over the shared root: a share there is hidden.
+case $OUT in /tmp/*|/run/*|/proc/*|/sys/*|/dev/*)
+	echo "cannot use $OUT as the results share: the guest mounts over that folder" >&2; exit 2 ;; esac
 cat > "$OUT/params" <<P
 NFH_MODE=$MODE
 NFH_SCENARIOS="$*"

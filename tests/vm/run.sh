@@ -22,7 +22,14 @@ for m in $MODES; do
 	case $m in nfhelper|kernel|none) ;; *) echo "unknown mode '$m' (nfhelper, kernel, none)" >&2; exit 2 ;; esac
 done
 
+mkdir -p "$OUT"
+# Engineers share this work tree: one run at a time, or their results would mix.
+exec 9> "$ROOT/build/vm/.lock"
+flock -w 900 9 || { echo "cannot lock $ROOT/build/vm/.lock: another run.sh holds it" >&2; exit 1; }
 echo "# kernel $("$VM/initramfs.sh" "$ROOT/build/vm")"	# once, before boots run side by side
+# A snapshot, so a rebuild of build/nfhelper during the run cannot change the binary under test.
+BIN=${NFH_BIN:-$ROOT/build/nfhelper}
+[ ! -x "$BIN" ] || cp "$BIN" "$ROOT/build/vm/nfhelper.tested"
 
 # nfhelper rows are judged against kernel's; a documented difference against another scenario.
 kscen=$SCEN
@@ -37,16 +44,16 @@ case " $MODES " in *" nfhelper "*)
 esac
 
 start=$(date +%s)
-boot() {	# boot MODE SCENARIO...: bounded at about 30 s a scenario on top of the boot itself
+boot() {	# boot MODE SCENARIO...: bounded at 20 s a scenario (they take 4-15) on top of the boot
 	local m=$1 t0; shift
 	t0=$(date +%s)
-	if [ "$m" = nfhelper ] && [ ! -x "$ROOT/build/nfhelper" ]; then
+	if [ "$m" = nfhelper ] && [ ! -x "$BIN" ]; then
 		rm -rf "${OUT:?}/$m"; mkdir -p "$OUT/$m"
-		echo "$ROOT/build/nfhelper does not exist (./build.sh all)" > "$OUT/$m/not-booted"
+		echo "$BIN does not exist (./build.sh all)" > "$OUT/$m/not-booted"
 		echo "# mode $m: not booted: $(cat "$OUT/$m/not-booted")"
 		return 0
 	fi
-	NFH_SMP=${NFH_SMP:-1} NFH_BOOT_LIMIT=$((90 + 30 * $#)) \
+	NFH_BIN=$ROOT/build/vm/nfhelper.tested NFH_SMP=${NFH_SMP:-1} NFH_BOOT_LIMIT=$((60 + 20 * $#)) \
 		"$VM/boot.sh" "$m" "$OUT/$m" "$VM/guest.sh" "$@" || echo "# mode $m: qemu exited $? (timeout or crash)"
 	[ -e "$OUT/$m/done" ] || echo "# mode $m: guest did not finish; see $OUT/$m/console.log"
 	echo "# mode $m: $# scenarios in $(($(date +%s) - t0)) s"
