@@ -57,7 +57,8 @@ for s in "$@"; do
 			elif kernel_gap "$s"; then expect kernel "$s" xfer fail "documented kernel gap"
 			else expect kernel "$s" xfer ok; fi ;;
 		none)
-			[ "$o" = leak ] && expect none "$s" leak no || expect none "$s" xfer fail "no helper, no transfer"
+			if [ "$o" = leak ]; then expect none "$s" leak no
+			else expect none "$s" xfer fail "no helper, no transfer"; fi
 			expect none "$s" exp - ;;
 		nfhelper)
 			expect nfhelper "$s" helper ok

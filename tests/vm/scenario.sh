@@ -17,6 +17,7 @@ VM=$(cd "$(dirname "$0")" && pwd)
 . "$VM/topo.sh"
 . "$VM/scenarios.sh"
 S=$1 L=${2:-$1}	# L: the name results and logs go under (the demo runs one scenario twice)
+# shellcheck disable=SC2046 # the table row, split into its fields on purpose
 set -- $(scenario_table | awk -v s="$S" '$1 == s')
 [ $# -ge 5 ] || { echo "unknown scenario $S" >&2; exit 2; }
 FAM=$2 NAT=$3 KIND=$4 OPT=$5
@@ -48,8 +49,9 @@ run_py() {
 	case $OPT in
 	bounce)
 		ip netns exec third busybox nc -l -p 40003 > /dev/null 2>&1 &
-		wait_for 5 listening third 40003 || echo "bounce target not listening" >&2
-		wait_for 20 test -e "$W/ported" || echo "client never sent its PORT" >&2
+		# Not listening would answer RST, and a refused probe would read as "blocked".
+		wait_for 5 listening third 40003 || setup_fail bounce-target-not-listening
+		wait_for 20 test -e "$W/ported" || setup_fail client-sent-no-port
 		# Play the server obeying the bounce: the router must not let this connection through.
 		T 2 ip netns exec server bash -c 'exec 3<>/dev/tcp/10.0.3.2/40003' 2>/dev/null && LEAK=yes || LEAK=no
 		touch "$W/go" ;;
