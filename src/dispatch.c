@@ -143,7 +143,7 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 		out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
 	}
 	dp->stats.rewritten += v.payload != NULL;
-	dp->stats.expectations += res->nexp;
+	dp->stats.expectations += res->nexp + res->created;
 	dp->stats.dropped += res->verdict != NF_ACCEPT;
 	return out;
 }

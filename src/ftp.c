@@ -231,9 +231,12 @@ static bool seg_nat(struct help_ctx *ctx, struct ftp_seg *s, unsigned i, struct 
 		port = m->port;
 		if ((e = help_expect_add(res)))
 			*e = *exp;
-	} else if (d && port != m->port) {
-		d->remap_from = m->port;	/* a retransmission must announce the same port */
-		d->remap_to = (uint16_t)port;
+	} else {
+		res->created++;
+		if (d && port != m->port) {
+			d->remap_from = m->port;	/* a retransmission must announce the same port */
+			d->remap_to = (uint16_t)port;
+		}
 	}
 	len = ftp_fmt(ctx, m, (uint16_t)port, s->rep[i].text, sizeof(s->rep[i].text));
 	s->rep[i].len = (uint8_t)len;
