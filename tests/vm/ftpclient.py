@@ -5,6 +5,8 @@
 #   multi:  "TYPE I\r\nPORT ...\r\n" in one segment
 #   bounce: PORT naming a third host; waits for SYNC/go so the harness can probe the firewall
 #   kill:   one transfer, SYNC/t1done, wait for SYNC/go (helper restarted), a second transfer
+#   hold:   PORT, SYNC/ported, wait for SYNC/go (another client used the same port), RETR
+#   port:   one plain transfer
 # Prints "xfer ok" or "xfer fail: reason" per transfer; exit status 0 only when all were ok.
 import os, select, socket, sys, time
 
@@ -55,7 +57,13 @@ def transfer(ctl, f, local, port, how, expect):
         reply(f)
     else:
         send(ctl, "PORT " + arg + "\r\n")
-    if reply(f) != 200:
+    code = reply(f)
+    if how == "hold":
+        # Keep the expectation pending while the harness makes another client announce the
+        # same port: under NAT both map to the router's address, so one must be moved.
+        open(os.path.join(sys.argv[6], "ported"), "w").close()
+        wait_file(os.path.join(sys.argv[6], "go"), 20)
+    if code != 200:
         return "PORT refused"
     send(ctl, "RETR data.bin\r\n")
     # vsftpd connects, then sends 150; a reply first (425 after its connect_timeout) is a failure.

@@ -55,6 +55,17 @@ run_py() {
 		# Play the server obeying the bounce: the router must not let this connection through.
 		T 2 ip netns exec server bash -c 'exec 3<>/dev/tcp/10.0.3.2/40003' 2>/dev/null && LEAK=yes || LEAK=no
 		touch "$W/go" ;;
+	hold)
+		# A second client behind the same NAT announces the same port while the first one's
+		# expectation is pending: nf_nat_ftp (and nfhelper) must give it another port.
+		wait_for 20 test -e "$W/ported" || setup_fail client-sent-no-port
+		mkdir -p "$W/b"
+		ip netns exec client timeout -k 2 30 /usr/bin/python3 "$VM/ftpclient.py" port "$SRV" 10.0.1.3 \
+			40001 "$SERVED" "$W/b" > "$W/client-b.out" 2> "$W/client-b.log"
+		local b=$?
+		touch "$W/go"
+		wait "$py" && [ "$b" = 0 ] && XFER=ok || XFER=fail
+		return ;;
 	kill)
 		wait_for 40 test -e "$W/t1done" || echo "first transfer never finished" >&2
 		if [ "$NFH_MODE" = nfhelper ]; then
@@ -71,6 +82,7 @@ run_py() {
 SETUP=ok XFER=fail LEAK=no
 setup_fail() { [ "$SETUP" != ok ] || SETUP=$1; echo "setup failed: $1" >&2; }
 topo_up || setup_fail topology
+[ "$OPT" = hold ] && { T 5 ip -n client addr add 10.0.1.3/24 dev c0 || setup_fail second-client; }
 if [ "$NFH_MODE" = nfhelper ]; then
 	helper_start nfhelper.log || { setup_fail nfhelper-not-ready; HELPER_OK=fail; }
 fi
@@ -82,6 +94,12 @@ if [ "$SETUP" = ok ]; then
 fi
 EXP=$(expect_watch_stop)
 CMD=$(vsftpd_commands)
+if [ "$OPT" = hold ]; then
+	# The port a clash moves to is the kernel's random pick (a hash in nfhelper): compare
+	# only that it moved, i.e. write every port other than the announced 40001 as "moved".
+	CMD=$(echo "$CMD" | sed 's/,156,65\b/,PORT40001/g; s/,[0-9]*,[0-9]*\(;\|$\)/,moved\1/g; s/,PORT40001/,156,65/g')
+	EXP=$(echo "$EXP" | sed 's/dport=40001 /dport=KEEP /g; s/dport=[0-9]* mask/dport=moved mask/g; s/dport=KEEP /dport=40001 /g')
+fi
 if [ "$NFH_MODE" = nfhelper ]; then
 	# The ruleset goes first: it holds a reference to the helper nfhelper may want to delete.
 	T 10 ip netns exec router nft flush ruleset

@@ -23,6 +23,7 @@ scenario_table() {
 	kill            4 0 py      kill
 	bounce-nat      4 1 py      bounce
 	bounce          4 0 py      bounce
+	clash-nat       4 1 py      hold
 	TABLE
 }
 scenario_names() { scenario_table | awk '{ print $1 }'; }
