@@ -11,9 +11,10 @@ LIMIT=${NFH_BOOT_LIMIT:-420}
 "$VM/initramfs.sh" "$ROOT/build/vm" > /dev/null
 rm -rf "$OUT"; mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-# The guest mounts fresh /tmp, /run, /proc, /sys, /dev over the shared root: a share there is hidden.
-case $OUT in /tmp/*|/run/*|/proc/*|/sys/*|/dev/*)
-	echo "cannot use $OUT as the results share: the guest mounts over that folder" >&2; exit 2 ;; esac
+# The guest mounts fresh /proc, /sys, /dev over the shared root: a share there would be hidden
+# (a checkout under /tmp or /run is shown again at its own path by init).
+case $OUT$ROOT in /proc/*|/sys/*|/dev/*)
+	echo "cannot run the VM from $ROOT: the guest mounts over that folder" >&2; exit 2 ;; esac
 cat > "$OUT/params" <<P
 NFH_MODE=$MODE
 NFH_SCENARIOS="$*"
@@ -25,7 +26,7 @@ deny=ftp; [ "$MODE" = kernel ] && deny=
 timeout -k 5 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp "${NFH_SMP:-1}" -nic none \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$ROOT/build/vm/vmlinuz" -initrd "$ROOT/build/vm/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1 NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))" \
+	-append "console=ttyS0 quiet panic=-1 NFH_ROOT=$ROOT NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$OUT",mount_tag=results,security_model=none,multidevs=remap \
 	< /dev/null > "$OUT/console.log" 2>&1
