@@ -125,9 +125,9 @@ static int queue_request(struct nl_sock *s, struct nl_msg *m, const char *what, 
 
 	if (!err)
 		return 0;
-	if (common_error(what, err))
-		return -1;
-	if (err == -EBUSY)
+	/* nfqnl_recv_config answers EPERM when another socket owns the queue; a missing
+	 * CAP_NET_ADMIN was ruled out when the event subscription before this succeeded. */
+	if (err == -EPERM || err == -EBUSY)
 		log_msg(LOG_ERR, "cannot %s: another process holds queue %u (another nfhelper, conntrackd "
 			"or an NFQUEUE program); stop it or choose another --queue", what, queue);
 	else if (err == -EOPNOTSUPP)

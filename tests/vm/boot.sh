@@ -22,6 +22,8 @@ NFH_BIN=${NFH_BIN:-$ROOT/build/nfhelper}
 P
 # nfhelper and none must never get the in-tree FTP helper by autoload.
 deny=ftp; [ "$MODE" = kernel ] && deny=
+# Mode none also stands for a kernel without nfnetlink_cthelper (subsystem 9).
+[ "$MODE" = none ] && deny='ftp|cthelper|nfnetlink-subsys-9$'
 # The guest's own limit trips first, so it can still power off and keep what it wrote.
 timeout -k 5 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp "${NFH_SMP:-1}" -nic none \
 	-display none -monitor none -serial stdio -no-reboot \

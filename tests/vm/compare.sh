@@ -46,6 +46,13 @@ outcome() { case $1 in bounce*) echo leak ;; *) echo xfer ;; esac; }
 for m in $MODES; do
 	[ "$m" = kernel ] && want="nf_conntrack_ftp nf_nat_ftp" || want=-
 	expect "$m" _boot ftp-modules "$want"
+	# The errors a user can meet (errors.sh): one line saying what to do, and the exit status.
+	case $m in
+	none) errs=nocthelper ;;
+	kernel) errs=clash ;;
+	nfhelper) errs="badopt badvalue badproto nocap busy unregister" ;;
+	esac
+	for e in $errs; do expect "$m" _errors "$e" ok; done
 done
 for s in "$@"; do
 	o=$(outcome "$s")

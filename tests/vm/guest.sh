@@ -13,7 +13,10 @@ echo "NFH-MODE $NFH_MODE start"
 
 # Load explicitly what autoload would load anyway, so a failure shows here and not mid-scenario.
 mods="veth nf_conntrack nf_nat nf_tables nft_ct nft_nat nft_masq nft_chain_nat nft_objref nf_conntrack_netlink
-      nfnetlink_queue nfnetlink_cthelper"
+      nfnetlink_queue"
+# Mode none goes without nfnetlink_cthelper (and may not autoload it): errors.sh checks what a
+# user is told on such a kernel.
+[ "$NFH_MODE" = none ] || mods="$mods nfnetlink_cthelper"
 # The oracle: nft's "ct helper" object autoloads the tracking half only, never the NAT half.
 [ "$NFH_MODE" = kernel ] && mods="$mods nf_conntrack_ftp nf_nat_ftp"
 for m in $mods; do T 20 modprobe "$m" || echo "NFH-ERROR cannot load module $m"; done
@@ -22,6 +25,7 @@ if [ "$NFH_MODE" = nfhelper ] && [ ! -x "$NFH_BIN" ]; then echo "NFH-ERROR $NFH_
 mkdir -p /tmp/ftproot
 head -c 200000 /dev/urandom > /tmp/ftproot/data.bin
 : > "$NFH_OUT/results.txt"
+T 60 bash "$VM/errors.sh" > "$NFH_OUT/_errors.log" 2>&1 || echo "NFH-ERROR errors.sh timed out or failed"
 # An item MODE:SCENARIO runs that scenario as MODE (the demo shows "none" beside "nfhelper");
 # its results go under the label SCENARIO@MODE.
 for item in $NFH_SCENARIOS; do
