@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz_ftp_help: a whole FTP control connection through dispatch — segments in either
  * direction, retransmissions, gaps, with and without NAT — checking every verdict. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,7 +14,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uint8_t pktbuf[PKT_MAX], msgbuf[PKT_MAX + 4096] __attribute__((aligned(4)));
 
-/* Input: one byte of settings (bit 0 NAT, bit 1 IPv6, bit 2 --loose), then records of
+/* A stand-in for the daemon's synchronous ctnetlink create, answering from the input: some
+ * ports are taken by "other connections", sometimes ctnetlink cannot be used at all. */
+static int fake_expect_now(void *arg, const struct ct_tuple *master, const struct ct_expect *e)
+{
+	uint8_t mode = *(const uint8_t *)arg;
+
+	if ((mode & 0x30) == 0x30)
+		return -ENOENT;
+	if ((mode & 0x20) || ((e->tuple.dport ^ mode) & 1))
+		return -EBUSY;
+	return 0;
+}
+
+/* Input: one byte of settings (bit 0 NAT, bit 1 IPv6, bit 2 --loose, bit 3 synchronous
+ * expectation creation as the daemon does it, bits 4-5 how that answers), then records of
  * [flags: bit 0 direction, 1 retransmit the previous segment, 2 SYN, 3 skip ahead][len][bytes]. */
 static void check_verdict(const struct nlmsghdr *out, uint32_t id, uint32_t inlen)
 {
@@ -47,6 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.flags = (data[0] & 4) ? FTP_F_LOOSE : 0;
 	if (dispatch_init(&dp, &ftp_proto, &cfg) < 0)
 		abort();
+	if (data[0] & 8) {
+		dp.expect_now = fake_expect_now;
+		dp.expect_arg = (void *)&data[0];
+	}
 	if (data[0] & 2)
 		qmsg_conn_init(&c, AF_INET6, "fd00:1::2", 40000, "fd00:2::2", 21, (data[0] & 1) ? "fd00:2::1" : NULL, 7);
 	else
