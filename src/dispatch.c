@@ -142,6 +142,8 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 		res->nexp = 0;
 		out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
 	}
+	for (unsigned i = 0; i < res->nexp && log_enabled(LOG_INFO); i++)
+		help_log_expect(qp.ct.id, &res->exp[i]);
 	dp->stats.rewritten += v.payload != NULL;
 	dp->stats.expectations += res->nexp + res->created;
 	dp->stats.dropped += res->verdict != NF_ACCEPT;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* help: what every protocol's help function shares — NAT state, expectation slots, and the
  * NAT port search of net/netfilter/nf_nat_helper.c (nf_nat_exp_find_port). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <string.h>
 #include "helper.h"
+#include "log.h"
 
 bool help_ct_natted(const struct ct_info *ct)
 {
@@ -17,6 +19,19 @@ struct ct_expect *help_expect_add(struct help_result *res)
 		return NULL;
 	memset(&res->exp[res->nexp], 0, sizeof(res->exp[0]));
 	return &res->exp[res->nexp++];
+}
+
+void help_log_expect(uint32_t ct_id, const struct ct_expect *e)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+
+	inet_ntop(e->tuple.l3, e->tuple.src.all, src, sizeof(src));
+	inet_ntop(e->tuple.l3, e->tuple.dst.all, dst, sizeof(dst));
+	if (e->nat)
+		log_rl(LOG_INFO, "ct %u: expecting %s -> %s port %u, NATed on to port %u", ct_id, src, dst,
+		       e->tuple.dport, e->nat_tuple.sport);
+	else
+		log_rl(LOG_INFO, "ct %u: expecting %s -> %s port %u", ct_id, src, dst, e->tuple.dport);
 }
 
 /* The kernel draws further candidates at random from [port, 65535); a hash of the connection
@@ -45,8 +60,10 @@ int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, uint16_t hint)
 		port = i == 0 ? hint : i == 1 ? want : candidate(ctx->ct->id, want, i);
 		e->tuple.dport = port;
 		err = ctx->expect_now(ctx->expect_arg, &ctx->ct->tuple[CT_DIR_ORIGINAL], e);
-		if (!err)
+		if (!err) {
+			help_log_expect(ctx->ct->id, e);
 			return port;
+		}
 		if (err != -EBUSY)
 			break;
 	}

@@ -93,6 +93,8 @@ extern const struct helper_proto *const helper_protos[];
 bool help_ct_natted(const struct ct_info *ct);
 /* Add an expectation slot to res; NULL when HELP_EXP_MAX are already taken. */
 struct ct_expect *help_expect_add(struct help_result *res);
+/* One rate-limited -v line per expectation: what a user watching a helper wants to see. */
+void help_log_expect(uint32_t ct_id, const struct ct_expect *e);
 /* nf_nat_exp_find_port: create e (NATed) right away on port hint (a port this connection was
  * given before, or 0), else its own destination port, else another free one.  Returns the
  * port it got; 0 when every port tried is taken (the kernel then drops the packet); -1 when
