@@ -2,6 +2,7 @@
 /* daemon: wait on the queue and event sockets, answer every packet, free the state of
  * ended conntracks, stop cleanly on SIGTERM/SIGINT. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nfnetlink_queue.h>
@@ -85,7 +86,7 @@ static void on_event_msg(struct dispatch *dp, const struct nlmsghdr *nlh)
 }
 
 /* Read one datagram from s and hand each message to the right handler. */
-static void drain(struct setup_socks *s, struct nl_sock *from, struct dispatch *dp, uint8_t *buf)
+static bool drain_one(struct setup_socks *s, struct nl_sock *from, struct dispatch *dp, uint8_t *buf)
 {
 	const struct nlmsghdr *nlh;
 	size_t off = 0;
@@ -98,7 +99,7 @@ static void drain(struct setup_socks *s, struct nl_sock *from, struct dispatch *
 			       "recycled when the table is full instead");
 		else if (n != -EAGAIN && n != -EINTR)
 			log_rl(LOG_WARNING, "cannot receive: %s", strerror((int)-n));
-		return;
+		return n != -EAGAIN && n != -EWOULDBLOCK;
 	}
 	while ((nlh = nl_msg_next(buf, (size_t)n, &off, &err))) {
 		if (from == &s->queue)
@@ -108,6 +109,14 @@ static void drain(struct setup_socks *s, struct nl_sock *from, struct dispatch *
 	}
 	if (err)
 		log_rl(LOG_WARNING, "malformed netlink datagram ignored");
+	return true;
+}
+
+/* Read what is waiting, a bounded batch per wake-up so neither socket starves the other. */
+static void drain(struct setup_socks *s, struct nl_sock *from, struct dispatch *dp, uint8_t *buf)
+{
+	for (int i = 0; i < 64 && drain_one(s, from, dp, buf); i++)
+		;
 }
 
 static void signals_block(sigset_t *old)
@@ -145,6 +154,9 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 		free(buf);
 		return 1;
 	}
+	/* Non-blocking from here: the loop reads until a socket is empty. */
+	fcntl(s.queue.fd, F_SETFL, fcntl(s.queue.fd, F_GETFL) | O_NONBLOCK);
+	fcntl(s.events.fd, F_SETFL, fcntl(s.events.fd, F_GETFL) | O_NONBLOCK);
 	dp.expect_now = expect_now;
 	dp.expect_arg = &s;
 	log_msg(LOG_WARNING, "helper %s ready (queue %u, IPv4 and IPv6)", cfg->name, cfg->queue);
