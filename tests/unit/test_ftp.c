@@ -280,6 +280,17 @@ static void test_nat_port(void)
 	f.taken[1] = 40000 + 1;	/* nothing else changes: the retransmission must get the same port */
 	send_at(&dp, &c, 0, 0, "PORT 10,0,1,2,156,64\r\n", &seq, &v);
 	payload_is(&v, want, "ftp NAT port: retransmission announces the same port");
+	/* The passive forms announce the port the same way: it moves too, in the reply. */
+	f.taken[2] = 50000;
+	seg(&dp, &c, 1, "229 Entering Extended Passive Mode (|||50000|)\r\n", &v);
+	port = f.last.tuple.dport;
+	snprintf(want, sizeof(want), "229 Entering Extended Passive Mode (|||%u|)\r\n", port);
+	tap_ok(port != 50000 && f.last.nat_tuple.sport == 50000, "ftp NAT port: 229 port moved (to %u)", port);
+	payload_is(&v, want, "ftp NAT port: 229 announces the port NAT got");
+	seg(&dp, &c, 1, "227 Entering Passive Mode (10,0,2,2,195,80).\r\n", &v);
+	port = f.last.tuple.dport;
+	snprintf(want, sizeof(want), "227 Entering Passive Mode (10,0,2,2,%u,%u).\r\n", port >> 8, port & 0xff);
+	payload_is(&v, want, "ftp NAT port: 227 announces the port NAT got");
 	f.fail = -ENOENT;
 	seg(&dp, &c, 0, "PORT 10,0,1,2,156,80\r\n", &v);
 	payload_is(&v, "PORT 10,0,2,1,156,80\r\n", "ftp NAT port: without ctnetlink the port is kept");
@@ -288,8 +299,9 @@ static void test_nat_port(void)
 	seg(&dp, &c, 0, "PORT 10,0,1,2,156,81\r\n", &v);
 	tap_ok(v.verdict == NF_DROP && !v.payload && !v.has_exp,
 	       "ftp NAT port: no free port: dropped, as nf_nat_ftp does");
-	/* 2 (busy, then free) + 1 (the remembered port) + 1 (ENOENT) + 129 (announced + 128 others) */
-	TAP_EQ_U(f.calls, 2 + 1 + 1 + 129, "ftp NAT port: gives up after the kernel's 128 further tries");
+	/* 2 (busy, then free) + 1 (the remembered port) + 2 (229: busy, then free) + 1 (227: the
+	 * port 229 was moved to, remembered) + 1 (ENOENT) + 129 (announced + 128 others) */
+	TAP_EQ_U(f.calls, 2 + 1 + 2 + 1 + 1 + 129, "ftp NAT port: gives up after the kernel's 128 further tries");
 	dispatch_free(&dp);
 }
 
