@@ -65,6 +65,17 @@
 			NLA(6, 2 /* CTA_PROTO_SRC_PORT */), B16(sport), PAD2, \
 			NLA(6, 3 /* CTA_PROTO_DST_PORT */), B16(dport), PAD2
 
+/* CTA_PROTOINFO of an established TCP conntrack as ctnetlink_dump_protoinfo lays it out: 48 bytes
+ * (state, both window scales, both flag pairs). */
+#define PROTOINFO_TCP_ESTABLISHED \
+	NEST(48, 4 /* CTA_PROTOINFO */), \
+		NEST(44, 1 /* CTA_PROTOINFO_TCP */), \
+			NLA(5, 1 /* STATE */), 3 /* ESTABLISHED */, PAD3, \
+			NLA(5, 2 /* WSCALE_ORIGINAL */), 7, PAD3, \
+			NLA(5, 3 /* WSCALE_REPLY */), 7, PAD3, \
+			NLA(6, 4 /* FLAGS_ORIGINAL */), 0x23, 0x23, PAD2, \
+			NLA(6, 5 /* FLAGS_REPLY */), 0x23, 0x23, PAD2
+
 /* Test buffers: 4-byte aligned like the kernel's. */
 #define NLBUF(name, size) uint32_t name##_words[((size) + 3) / 4]; uint8_t *name = (uint8_t *)name##_words
 
