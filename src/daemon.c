@@ -28,15 +28,9 @@ static void on_signal(int sig)
  * so they exist before the peer can act on the command. */
 static void send_extra(struct setup_socks *s, const struct help_result *res)
 {
-	uint8_t buf[1024] __attribute__((aligned(4)));
-	struct nl_msg m;
-	int err;
-
 	for (unsigned i = 0; i + 1 < res->nexp; i++) {
-		if (!ct_expect_new_build(&m, buf, sizeof(buf), ++s->ctreq.seq, &res->master, &res->exp[i]) ||
-		    !nl_msg_ok(&m))
-			continue;
-		err = nl_sock_request(&s->ctreq, m.nlh, NULL, NULL);
+		int err = expect_create_sync(&s->ctreq, &res->master, &res->exp[i]);
+
 		if (err)
 			log_rl(LOG_INFO, "cannot create expectation %u of a packet: %s", i, strerror(-err));
 	}

@@ -66,6 +66,13 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 	ctx.dir = qp->ctinfo >= 3 ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
 	ctx.state = conn_get(&dp->conns, qp->ct.id, &qp->ct.tuple[CT_DIR_ORIGINAL], &ctx.fresh);
 	dp->proto->help(&ctx, res);
+	/* A length change under NAT makes the kernel adjust TCP sequence numbers, which it gets
+	 * wrong for IPv6 (see pkt_v6_seqadj_workaround).  The rewritten packet is dp->out and
+	 * keeps the input's headers, so ctx.pkt still describes it. */
+	if (res->payload == dp->out && res->payload_len != qp->len && help_ct_natted(&qp->ct) &&
+	    ctx.pkt.family == AF_INET6 && !pkt_v6_seqadj_workaround(dp->out, &ctx.pkt))
+		log_rl(LOG_WARNING, "packet %u: IPv6 extension headers too long for the sequence "
+		       "adjustment workaround", qp->id);
 	if (log_enabled(LOG_DEBUG))
 		log_msg(LOG_DEBUG, "packet %u: ct %u dir %d seq %u len %u%s -> %s, payload %u, %u expectations",
 			qp->id, qp->ct.id, ctx.dir, ctx.pkt.seq, ctx.pkt.len, ctx.fresh ? " (new)" : "",
@@ -76,18 +83,6 @@ static bool help_info_changed(const struct ct_info *ct, const struct help_result
 {
 	return !ct->help_info || ct->help_info_len < res->help_info_len ||
 	       memcmp(ct->help_info, res->help_info, res->help_info_len);
-}
-
-/* A length change under NAT makes the kernel adjust TCP sequence numbers, which it gets wrong
- * for IPv6 (see pkt_v6_seqadj_workaround); res->payload is dp->out, ours to change. */
-static void seqadj_workaround(struct help_result *res)
-{
-	struct pkt p;
-
-	if (pkt_parse(res->payload, res->payload_len, &p) < 0 || p.family != AF_INET6 || p.l4 != IPPROTO_TCP)
-		return;
-	if (!pkt_v6_seqadj_workaround((uint8_t *)res->payload, &p))
-		log_rl(LOG_WARNING, "IPv6 extension headers too long for the sequence adjustment workaround");
 }
 
 const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghdr *nlh,
@@ -114,8 +109,6 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	if (qp.has_ct)
 		dispatch_help(dp, &qp, res);
 	res->master = qp.ct.tuple[CT_DIR_ORIGINAL];
-	if (res->payload && qp.has_ct && res->payload_len != qp.len && help_ct_natted(&qp.ct))
-		seqadj_workaround(res);
 	memset(&v, 0, sizeof(v));
 	v.queue = dp->cfg->queue;
 	v.id = qp.id;

@@ -300,21 +300,27 @@ static void ftp_in_order(struct help_ctx *ctx, struct ftp_dir *d, uint32_t start
 		.dir = d,
 	};
 	uint8_t new_carry[FTP_LINE_MAX];
+	struct ftp_parser before = d->parser;
+	struct ftp_state *st = ctx->state;
 
 	s.new_carry = new_carry;
-	if (!d->carry_len && d->parser.pos == d->parser.line_start)
-		remember_line_start(d, p->seq + start);
 	seg_parse(&s);
+	seg_finish(ctx, &s, res);
+	if (res->verdict != NF_ACCEPT) {
+		/* The segment never reaches the peer: its retransmission must find the stream
+		 * exactly as this one did, carry included. */
+		d->parser = before;
+		return;
+	}
+	/* A retransmission is parsed again from scratch, which is only right where the line
+	 * starts outside a multi-line reply (a fresh parser knows of none). */
+	if (!d->carry_len && before.pos == before.line_start && !before.in_multiline)
+		remember_line_start(d, p->seq + start);
 	d->next_seq = p->seq + p->len;
 	if (d->parser.pos == d->parser.line_start) {
-		struct ftp_state *st = ctx->state;
-
 		st->k.line_seq[ctx->dir] = htonl(d->next_seq);
 		st->k.valid[ctx->dir] = 1;
 	}
-	seg_finish(ctx, &s, res);
-	if (res->verdict != NF_ACCEPT)
-		return;
 	/* What was held back now belongs to the next segment. */
 	memcpy(d->carry, new_carry, s.new_carry_len);
 	d->carry_len = (uint8_t)s.new_carry_len;

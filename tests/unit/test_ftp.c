@@ -296,12 +296,27 @@ static void test_nat_port(void)
 	payload_is(&v, "PORT 10,0,2,1,156,80\r\n", "ftp NAT port: without ctnetlink the port is kept");
 	expect_is(&v, AF_INET, "10.0.2.2", "10.0.2.1", 40016, "ftp NAT port: ... and the verdict carries it");
 	f.fail = -EBUSY;
+	seq = c.seq[0];
 	seg(&dp, &c, 0, "PORT 10,0,1,2,156,81\r\n", &v);
 	tap_ok(v.verdict == NF_DROP && !v.payload && !v.has_exp,
 	       "ftp NAT port: no free port: dropped, as nf_nat_ftp does");
 	/* 2 (busy, then free) + 1 (the remembered port) + 2 (229: busy, then free) + 1 (227: the
 	 * port 229 was moved to, remembered) + 1 (ENOENT) + 129 (announced + 128 others) */
 	TAP_EQ_U(f.calls, 2 + 1 + 2 + 1 + 1 + 129, "ftp NAT port: gives up after the kernel's 128 further tries");
+	/* A dropped segment never reached the peer: its retransmission must meet the stream as
+	 * the first copy did (here: in order, with the held-back half of a command in front). */
+	f.fail = 0;
+	send_at(&dp, &c, 0, 0, "PORT 10,0,1,2,156,81\r\n", &seq, &v);
+	tap_ok(v.payload && v.verdict == NF_ACCEPT, "ftp NAT port: the dropped PORT's retransmission is rewritten");
+	seg(&dp, &c, 0, "PORT 10,0,1,", &v);
+	payload_is(&v, "", "ftp NAT port: first half held back");
+	f.fail = -EBUSY;
+	seq = c.seq[0];
+	seg(&dp, &c, 0, "2,156,82\r\n", &v);
+	tap_ok(v.verdict == NF_DROP, "ftp NAT port: second half dropped (no free port)");
+	f.fail = 0;
+	send_at(&dp, &c, 0, 0, "2,156,82\r\n", &seq, &v);
+	payload_is(&v, "PORT 10,0,2,1,156,82\r\n", "ftp NAT port: its retransmission completes the held command");
 	dispatch_free(&dp);
 }
 
@@ -312,6 +327,7 @@ static void test_restart_kernel_state(void)
 	struct dispatch a, b;
 	struct qmsg_conn c;
 	struct qmsg_verdict v;
+	struct ftp_kstate k;
 	uint8_t kept[32];
 
 	dispatch_init(&a, &ftp_proto, &cfg);
@@ -328,7 +344,10 @@ static void test_restart_kernel_state(void)
 	payload_is(&v, "PORT 10,0,2,1,156,64\r\n", "ftp restart: first command after the restart rewritten");
 	expect_is(&v, AF_INET, "10.0.2.2", "10.0.2.1", 40000, "ftp restart: first command after the restart");
 	seg(&b, &c, 1, "200 PORT command successful\r\n", &v);
-	tap_ok(v.help_info_len == 16, "ftp restart: the reply direction's state is kept too");
+	memcpy(&k, v.help_info, sizeof(k));
+	tap_ok(v.help_info_len == sizeof(k) && k.valid[0] && k.valid[1] && ntohl(k.line_seq[0]) == c.seq[0] &&
+	       ntohl(k.line_seq[1]) == c.seq[1],
+	       "ftp restart: the kernel keeps where the next line of each direction starts");
 	dispatch_free(&b);
 }
 
