@@ -73,11 +73,26 @@ release() {
 	echo "built $B/nfhelper: $(stat -c %s "$B/nfhelper") bytes; $(file -b "$B/nfhelper" | cut -d, -f1-5)"
 }
 
+# listing OUT MACRO PREFIX FILES...: "#define MACRO(X) X(a) X(b)" for PREFIXa.c, PREFIXb.c — unit
+# suites and benches are found by their file names, never listed by hand.
+listing() {
+	local out=$1 macro=$2 prefix=$3 line; shift 3
+	line="#define $macro(X)"
+	for f in "$@"; do
+		f=$(basename "${f%.c}")
+		line="$line X(${f#"$prefix"})"
+	done
+	mkdir -p "$(dirname "$out")"
+	echo "$line" > "$out.tmp"
+	cmp -s "$out.tmp" "$out" 2>/dev/null && rm -f "$out.tmp" || mv "$out.tmp" "$out"
+}
+
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
 unit() {
 	grammars
+	listing "$B/list/suites.h" SUITES test_ tests/unit/test_*.c
 	compile_lib "$B/asan" clang-14 -std=c11 -D_GNU_SOURCE $SAN
-	clang-14 -std=c11 -D_GNU_SOURCE $SAN $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -Itests/unit \
+	clang-14 -std=c11 -D_GNU_SOURCE $SAN $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/unit \
 		tests/unit/*.c "$B/asan/libnfhelper.a" -o "$B/unit-tests"
 	(cd tests/unit && "$B/unit-tests")
 }
@@ -103,8 +118,9 @@ fuzz() {
 
 bench() {
 	grammars
+	listing "$B/list/benches.h" BENCHES bench_ tests/bench/bench_*.c
 	compile_lib "$B/bench" gcc -std=c11 -D_GNU_SOURCE -O2 -g
-	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -Itests/unit tests/bench/*.c tests/unit/qmsg.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
+	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/unit tests/bench/*.c tests/unit/qmsg.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
 	"$B/bench-nfhelper"
 }
 

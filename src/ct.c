@@ -204,17 +204,27 @@ struct nlmsghdr *ct_expect_new_build(struct nl_msg *m, void *buf, size_t cap, ui
 	return nl_msg_ok(m) ? m->nlh : NULL;
 }
 
-void ct_expect_init(struct ct_expect *e, const struct ct_tuple *t)
+void ct_expect_init(struct ct_expect *e, uint32_t class, uint8_t l3, const union ct_addr *saddr,
+		    const union ct_addr *daddr, uint8_t l4, const uint16_t *sport, const uint16_t *dport)
 {
-	size_t alen = t->l3 == AF_INET6 ? 16 : 4;
+	size_t alen = l3 == AF_INET6 ? 16 : 4;
 
 	memset(e, 0, sizeof(*e));
-	e->tuple = *t;
-	e->mask.l3 = t->l3;
-	e->mask.l4 = t->l4;
-	memset(e->mask.src.all, 0xff, alen);
+	e->class = class;
+	e->tuple.l3 = e->mask.l3 = l3;
+	e->tuple.l4 = e->mask.l4 = l4;
+	/* A NULL source is a wildcard: its mask stays zero, as nf_ct_expect_init leaves it. */
+	if (saddr) {
+		memcpy(e->tuple.src.all, saddr->all, alen);
+		memset(e->mask.src.all, 0xff, alen);
+	}
+	memcpy(e->tuple.dst.all, daddr->all, alen);
 	memset(e->mask.dst.all, 0xff, alen);
-	/* Any source port: the peer picks it (the kernel keeps only the mask's source part). */
-	e->mask.sport = 0;
+	if (sport) {
+		e->tuple.sport = *sport;
+		e->mask.sport = 0xffff;
+	}
+	/* The destination port is always exact (the kernel keeps no destination mask). */
+	e->tuple.dport = dport ? *dport : 0;
 	e->mask.dport = 0xffff;
 }

@@ -70,7 +70,9 @@ void ct_expect_put(struct nl_msg *m, const struct ct_expect *e);
 /* Build a whole IPCTNL_MSG_EXP_NEW (with CTA_EXPECT_MASTER = master) asking for an ACK. */
 struct nlmsghdr *ct_expect_new_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
 				     const struct ct_tuple *master, const struct ct_expect *e);
-/* An expectation with the usual mask: whole addresses, destination port, any source port. */
-void ct_expect_init(struct ct_expect *e, const struct ct_tuple *t);
+/* Shaped like the kernel's nf_ct_expect_init: an expectation of class for l3/l4 towards
+ * daddr:dport; saddr and sport NULL mean any (a zero mask).  Addresses are taken whole. */
+void ct_expect_init(struct ct_expect *e, uint32_t class, uint8_t l3, const union ct_addr *saddr,
+		    const union ct_addr *daddr, uint8_t l4, const uint16_t *sport, const uint16_t *dport);
 
 #endif

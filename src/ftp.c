@@ -86,7 +86,6 @@ static bool ftp_expect(const struct help_ctx *ctx, const struct ftp_match *m, st
 	uint8_t fam = here->l3 == AF_INET ? 4 : 6;
 	const union ct_addr *daddr = &there->dst;
 	union ct_addr announced;
-	struct ct_tuple t;
 
 	memset(&announced, 0, sizeof(announced));
 	if (m->family == 0)	/* EPSV: the address is the sender's own (RFC 2428 3) */
@@ -107,23 +106,9 @@ static bool ftp_expect(const struct help_ctx *ctx, const struct ftp_match *m, st
 		}
 		daddr = &announced;
 	}
-	memset(&t, 0, sizeof(t));
-	t.l3 = here->l3;
-	t.l4 = IPPROTO_TCP;
-	t.src = there->src;
-	t.dst = *daddr;
-	t.dport = m->port;
-	ct_expect_init(e, &t);
-	if (help_ct_natted(ct)) {
-		/* The data connection is NATed as its master (nf_nat_follow_master): towards
-		 * the announced port on the announcing host. */
-		e->fn = "nat-follow-master";
-		e->nat = true;
-		e->nat_dir = !ctx->dir;
-		e->nat_tuple = e->tuple;
-		e->nat_tuple.src = announced;
-		e->nat_tuple.sport = m->port;
-	}
+	ct_expect_init(e, 0, here->l3, &there->src, daddr, IPPROTO_TCP, NULL, &m->port);
+	if (help_ct_natted(ct))
+		help_expect_follow_master(ctx, e, &announced, m->port);
 	return true;
 }
 

@@ -21,6 +21,17 @@ struct ct_expect *help_expect_add(struct help_result *res)
 	return &res->exp[res->nexp++];
 }
 
+void help_expect_follow_master(const struct help_ctx *ctx, struct ct_expect *e,
+			       const union ct_addr *addr, uint16_t port)
+{
+	e->fn = "nat-follow-master";
+	e->nat = true;
+	e->nat_dir = !ctx->dir;
+	e->nat_tuple = e->tuple;
+	e->nat_tuple.src = *addr;
+	e->nat_tuple.sport = port;
+}
+
 void help_log_expect(uint32_t ct_id, const struct ct_expect *e)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];

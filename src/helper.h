@@ -93,6 +93,11 @@ extern const struct helper_proto *const helper_protos[];
 bool help_ct_natted(const struct ct_info *ct);
 /* Add an expectation slot to res; NULL when HELP_EXP_MAX are already taken. */
 struct ct_expect *help_expect_add(struct help_result *res);
+/* Under NAT the related connection is NATed as its master (the kernel's "nat-follow-master"
+ * expectfn, nf_nat_follow_master): the kernel maps it on to addr:port, the announcing host's
+ * own address and port as the payload named them before the rewrite. */
+void help_expect_follow_master(const struct help_ctx *ctx, struct ct_expect *e,
+			       const union ct_addr *addr, uint16_t port);
 /* One rate-limited -v line per expectation: what a user watching a helper wants to see. */
 void help_log_expect(uint32_t ct_id, const struct ct_expect *e);
 /* nf_nat_exp_find_port: create e (NATed) right away on port hint (a port this connection was

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BENCHES(X) X(ftp_parser) X(ftp_packet)
+#include "benches.h"	/* BENCHES(X): every tests/bench/bench_*.c, found by build.sh */
 #define DECLARE(b) void bench_##b(void) __attribute__((weak));
 BENCHES(DECLARE)
 

@@ -4,8 +4,8 @@
  * say what its text says (re-read here independently, IPv6 by inet_pton).  Short inputs
  * are also tried as the address of "EPRT |2|...|1|": the grammar must agree with inet_pton.
  * Seeds: seeds/ftp_parser/<capture>.{client,server} are the first 4 KB of each direction of
- * shared/corpus/ftp/<capture>.txt (retransmissions dropped); those captures come from
- * OISF/suricata-verify (MIT) and zeek/zeek (BSD), see shared/corpus/SOURCES.tsv. */
+ * tests/corpus/ftp/<capture>.txt (retransmissions dropped); those captures come from
+ * OISF/suricata-verify (MIT) and zeek/zeek (BSD), see tests/corpus/SOURCES.tsv. */
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>

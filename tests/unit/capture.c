@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* capture: decode a corpus transcript (shared/corpus/README.md) into payload segments.
+/* capture: decode a corpus transcript (tests/corpus/README) into payload segments.
  * Each block's decoded length is checked against the len= of its header line, so a
  * transcript that does not round-trip fails loudly instead of feeding a parser junk. */
 #include <errno.h>

@@ -2,7 +2,7 @@
 /* capture: the payload segments of a corpus capture, read from its transcript (<name>.txt).
  * The transcript already names the direction (client or server side, as the corpus author
  * established it), marks retransmissions and holds control-channel segments only; the
- * format is described in shared/corpus/README.md. */
+ * format is described in tests/corpus/README. */
 #ifndef NFHELPER_TEST_CAPTURE_H
 #define NFHELPER_TEST_CAPTURE_H
 

@@ -77,7 +77,7 @@ uint8_t *tap_slurp(const char *path, size_t *len)
 
 /* Each suite lives in its own file.  A suite that is not linked in counts as a failure:
  * nothing is silently skipped. */
-#define SUITES(X) X(nl) X(ct) X(queue) X(cthelper) X(ftp_parser) X(pkt) X(conn) X(ftp)
+#include "suites.h"	/* SUITES(X): every tests/unit/test_*.c, found by build.sh */
 #define DECLARE(s) void test_##s(void) __attribute__((weak));
 SUITES(DECLARE)
 

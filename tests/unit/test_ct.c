@@ -61,7 +61,7 @@ static void test_exp_new_golden(void)
 	struct nl_msg m;
 	struct nlmsghdr *nlh;
 
-	ct_expect_init(&e, &t);
+	ct_expect_init(&e, 0, t.l3, &t.src, &t.dst, t.l4, NULL, &t.dport);
 	e.helper = "ftp";
 	nlh = ct_expect_new_build(&m, buf, 512, 0x42, &master, &e);
 	tap_ok(nlh != NULL, "EXP_NEW builds");
@@ -89,14 +89,19 @@ static void test_expect_init(void)
 	uint8_t ones6[16];
 
 	memset(ones6, 0xff, 16);
-	ct_expect_init(&e, &t4);
+	ct_expect_init(&e, 0, t4.l3, &t4.src, &t4.dst, t4.l4, NULL, &t4.dport);
+	t4.sport = 0;	/* a wildcard source port is zero in the tuple too */
 	tap_ok(!memcmp(&e.tuple, &t4, sizeof(t4)) && e.mask.l3 == AF_INET && e.mask.l4 == IPPROTO_UDP &&
 	       !memcmp(e.mask.src.all, ones4, 16) && !memcmp(e.mask.dst.all, ones4, 16) &&
 	       e.mask.sport == 0 && e.mask.dport == 0xffff && !e.fn && !e.helper && !e.nat && !e.class,
 	       "ct_expect_init IPv4: v4 all-ones, any source port, exact destination port");
-	ct_expect_init(&e, &t6);
+	ct_expect_init(&e, 0, t6.l3, &t6.src, &t6.dst, t6.l4, NULL, &t6.dport);
 	tap_ok(e.mask.l3 == AF_INET6 && !memcmp(e.mask.src.all, ones6, 16) && !memcmp(e.mask.dst.all, ones6, 16),
 	       "ct_expect_init IPv6: 128-bit masks");
+	ct_expect_init(&e, 2, t4.l3, NULL, &t4.dst, t4.l4, &t4.dport, &t4.dport);
+	tap_ok(e.class == 2 && !memcmp(e.mask.src.all, (uint8_t[16]){ 0 }, 16) && !memcmp(e.tuple.src.all,
+	       (uint8_t[16]){ 0 }, 16) && e.mask.sport == 0xffff && e.tuple.sport == t4.dport &&
+	       e.tuple.dport == t4.dport, "ct_expect_init: any source address, exact source port, class");
 }
 
 /* A destroy event as ctnetlink_conntrack_event sends it to NFNLGRP_CONNTRACK_DESTROY: a SIP
@@ -316,7 +321,7 @@ static void test_exp_new_roundtrip(void)
 	struct nl_msg m;
 	uint32_t v, dir;
 
-	ct_expect_init(&e, &t);
+	ct_expect_init(&e, 0, t.l3, &t.src, &t.dst, t.l4, NULL, &t.dport);
 	e.mask.l3 = 0; /* the master's family is used for the mask whatever it says */
 	e.class = 2;
 	e.flags = 1;

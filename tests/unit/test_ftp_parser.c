@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_ftp_parser: hand-made cases (each also fed split at every byte and byte by byte)
- * and every FTP capture of the shared corpus, against expectations read off the
+ * and every FTP capture of tests/corpus, against expectations read off the
  * transcripts by hand. */
 #include <arpa/inet.h>
 #include <glob.h>
@@ -11,7 +11,7 @@
 #include "ftp_parser.h"
 #include "tap.h"
 
-#define CORPUS "../../../shared/corpus/ftp/"
+#define CORPUS "../corpus/ftp/"
 #define MAXM 600
 
 struct run {
@@ -547,7 +547,7 @@ static void capture_cases(void)
 	glob_t g;
 	size_t len;
 
-	if (!tap_ok(!glob("../../../shared/corpus/*/*.txt", 0, NULL, &g) && g.gl_pathc >= 30,
+	if (!tap_ok(!glob("../corpus/*/*.txt", 0, NULL, &g) && g.gl_pathc >= 30,
 		    "capture: corpus transcripts found"))
 		return;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -562,13 +562,13 @@ static void capture_cases(void)
 		free(t);
 	}
 	globfree(&g);
-	if (!capture_load(&c, "../../../shared/corpus/tftp/tcpdump-rrq.txt")) {
+	if (!capture_load(&c, "../corpus/tftp/tcpdump-rrq.txt")) {
 		tap_bytes(c.seg[0].data, c.seg[0].len, rrq, sizeof(rrq), "capture: hex dump decoded");
 		tap_ok(c.seg[0].proto == CAPTURE_UDP && c.seg[0].to_server && c.seg[1].flow == 1,
 		       "capture: udp, C->S, a new flow for the reply from another port");
 		capture_free(&c);
 	}
-	if (!capture_load(&c, "../../../shared/corpus/pptp/zeek-gre-pptp-only.txt")) {
+	if (!capture_load(&c, "../corpus/pptp/zeek-gre-pptp-only.txt")) {
 		tap_ok(c.n == 2 && c.seg[0].proto == CAPTURE_GRE && !c.seg[0].len &&
 		       strstr(c.seg[0].note, "call_id=6016"), "capture: GRE header-only blocks");
 		capture_free(&c);

@@ -9,12 +9,12 @@
 #include "pkt.h"
 #include "tap.h"
 
-/* Frame 140 of shared/corpus/ftp/suricata-ipv4-port-pasv.pcap (OISF/suricata-verify, MIT),
+/* Frame 140 of tests/corpus/ftp/suricata-ipv4-port-pasv.pcap (OISF/suricata-verify, MIT),
  * Ethernet header removed: "PORT 172,23,0,3,178,241\r\n" with its real TCP checksum. */
 static const char v4_port_hex[] =
 	"4500004dcb17400040061760ac170003ac170002ea4e0015b76e6c77fd5fdd568018003fc944000001"
 	"01080ae7f30bcc6b22799f504f5254203137322c32332c302c332c3137382c3234310d0a";
-/* Frame 90 of shared/corpus/ftp/zeek-ipv6-eprt-epsv.pcap (zeek/zeek, BSD), Ethernet removed:
+/* Frame 90 of tests/corpus/ftp/zeek-ipv6-eprt-epsv.pcap (zeek/zeek, BSD), Ethernet removed:
  * "EPRT |2|2001:470:1f11:81f:c999:d94:aa7c:2e3e|49189|\r\n". */
 static const char v6_eprt_hex[] =
 	"6000000000550640200104701f11081fc9990d94aa7c2e3e20010470486700990000000000000021c021"

@@ -118,7 +118,7 @@ static void full_verdict(struct queue_verdict *v, struct ct_expect *e)
 	static const uint8_t info[3] = { 0xaa, 0xbb, 0xcc };
 	struct ct_tuple t = tuple4("198.51.100.2", "192.0.2.1", 0, 2121);
 
-	ct_expect_init(e, &t);
+	ct_expect_init(e, 0, t.l3, &t.src, &t.dst, t.l4, NULL, &t.dport);
 	e->class = 1;
 	e->flags = 1;
 	e->fn = "nat-follow-master";
