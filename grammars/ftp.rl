@@ -44,7 +44,7 @@
 	# -- bounded accumulators --------------------------------------------------------
 	action dig   { st->num = st->num * 10 + (fc - '0'); }
 	action push  { if (st->ngroups < 8) st->groups[st->ngroups++] = st->num; st->num = 0; }
-	action mark  { st->cur.off = POS(fpc); }
+	action mark  { st->cur.off = POS(fpc); st->marked = 1; }
 	action mend  { st->cur.len = POS(fpc) - st->cur.off; }
 	action delim { st->delim = fc; }
 	action chk   { if (fc != st->delim) fgoto skip; }
@@ -187,7 +187,7 @@ static void line_reset(struct ftp_parser *st, uint64_t next)
 	st->num = st->dec = 0;
 	st->code = 0;
 	st->ngroups = st->ndig = st->nv4 = 0;
-	st->colon = st->nocand = 0;
+	st->colon = st->nocand = st->marked = 0;
 	st->gap = NO_GAP;
 	st->delim = 0;
 	st->cur = (struct ftp_match){ 0 };

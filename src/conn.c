@@ -82,6 +82,9 @@ static void remove_entry(struct conn_table *t, uint32_t i)
 	if (*link)
 		*link = t->entry[i].next;
 	lru_unlink(t, i);
+	/* Whatever the state borrowed (pool blocks) goes back before the slot is reused. */
+	if (t->release)
+		t->release(t->state + (size_t)i * t->state_size, t->release_arg);
 	t->entry[i].live = false;
 	t->entry[i].next = t->free_head;
 	t->free_head = i + 1;
@@ -142,11 +145,12 @@ void *conn_get(struct conn_table *t, uint32_t id, const struct ct_tuple *orig, b
 	return t->state + (size_t)i * t->state_size;
 }
 
-bool conn_del(struct conn_table *t, uint32_t id)
+bool conn_del(struct conn_table *t, uint32_t id, const struct ct_tuple *orig)
 {
 	uint32_t i = find(t, id);
 
-	if (!i)
+	/* A late event for a reused id must not end the new connection's state. */
+	if (!i || (orig && !ct_tuple_equal(&t->entry[i - 1].orig, orig)))
 		return false;
 	remove_entry(t, i - 1);
 	return true;

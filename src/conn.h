@@ -19,6 +19,8 @@ struct conn_table {
 	uint32_t lru_head, lru_tail; /* index + 1; head = most recently used */
 	uint32_t free_head;    /* index + 1 of the first free entry, chained by next */
 	uint64_t evicted;      /* recycled while still live: the table is too small */
+	void (*release)(void *state, void *arg); /* called before an entry's state is dropped */
+	void *release_arg;
 };
 
 struct conn {
@@ -33,7 +35,8 @@ int conn_table_init(struct conn_table *t, uint32_t cap, size_t state_size);
 void conn_table_free(struct conn_table *t);
 /* The state for this conntrack; *fresh is set when it was just created (zeroed). */
 void *conn_get(struct conn_table *t, uint32_t id, const struct ct_tuple *orig, bool *fresh);
-/* Forget a conntrack (destroy event); false when it was not in the table. */
-bool conn_del(struct conn_table *t, uint32_t id);
+/* Forget a conntrack (destroy event) if it is the one with original tuple orig (NULL: any);
+ * false when it was not in the table. */
+bool conn_del(struct conn_table *t, uint32_t id, const struct ct_tuple *orig);
 
 #endif

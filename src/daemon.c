@@ -36,13 +36,22 @@ static void send_extra(struct setup_socks *s, const struct help_result *res)
 	}
 }
 
-/* The synchronous path for NAT port selection (help_expect_nat). */
-static int expect_now(void *arg, const struct ct_tuple *master, const struct ct_expect *e)
+/* The synchronous path for NAT port selection and for undoing a dropped packet's work. */
+static int ct_create(void *arg, const struct ct_tuple *master, const struct ct_expect *e)
 {
 	struct setup_socks *s = arg;
 
 	return expect_create_sync(&s->ctreq, master, e);
 }
+
+static int ct_del(void *arg, const struct ct_tuple *tuple)
+{
+	struct setup_socks *s = arg;
+
+	return expect_delete(&s->ctreq, tuple);
+}
+
+static const struct help_ct_ops ct_ops = { .create = ct_create, .del = ct_del };
 
 static void on_queue_msg(struct setup_socks *s, struct dispatch *dp, const struct nlmsghdr *nlh)
 {
@@ -76,7 +85,7 @@ static void on_event_msg(struct dispatch *dp, const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type != ((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE))
 		return;
 	if (ct_event_decode(nlh, &ct) == 0)
-		conn_del(&dp->conns, ct.id);
+		dispatch_conn_end(dp, ct.id, &ct.tuple[CT_DIR_ORIGINAL]);
 }
 
 /* Read one datagram from s and hand each message to the right handler. */
@@ -151,8 +160,8 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 	/* Non-blocking from here: the loop reads until a socket is empty. */
 	fcntl(s.queue.fd, F_SETFL, fcntl(s.queue.fd, F_GETFL) | O_NONBLOCK);
 	fcntl(s.events.fd, F_SETFL, fcntl(s.events.fd, F_GETFL) | O_NONBLOCK);
-	dp.expect_now = expect_now;
-	dp.expect_arg = &s;
+	dp.ops = &ct_ops;
+	dp.ops_arg = &s;
 	log_msg(LOG_WARNING, "helper %s ready (queue %u, IPv4 and IPv6)", cfg->name, cfg->queue);
 	while (!stop_signal) {
 		struct pollfd pfd[2] = {
@@ -173,9 +182,10 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 			drain(&s, &s.events, &dp, buf);
 	}
 	log_msg(LOG_INFO, "stopping: %llu packets, %llu rewritten, %llu expectations, %llu dropped, "
-		"%llu connections recycled early", (unsigned long long)dp.stats.packets,
-		(unsigned long long)dp.stats.rewritten, (unsigned long long)dp.stats.expectations,
-		(unsigned long long)dp.stats.dropped, (unsigned long long)dp.conns.evicted);
+		"%llu refused as malformed, %llu connections recycled early",
+		(unsigned long long)dp.stats.packets, (unsigned long long)dp.stats.rewritten,
+		(unsigned long long)dp.stats.expectations, (unsigned long long)dp.stats.dropped,
+		(unsigned long long)dp.stats.refused, (unsigned long long)dp.conns.evicted);
 	/* Closing the queue socket unbinds the queue; the kernel registration stays (see README). */
 	setup_close(&s);
 	dispatch_free(&dp);

@@ -9,6 +9,22 @@
 #include <string.h>
 #include "dispatch.h"
 #include "log.h"
+#include "stream.h"
+
+static void dispatch_release(void *state, void *arg)
+{
+	struct dispatch *dp = arg;
+
+	if (dp->proto->destroy)
+		dp->proto->destroy(&dp->pool, state);
+}
+
+/* One pool block per sixteen connections, at least 64: held-back messages are rare and short
+ * lived, and journals only exist for connections whose payload was rewritten. */
+static uint32_t pool_count(const struct helper_cfg *cfg)
+{
+	return cfg->max_conns / 16 > 64 ? cfg->max_conns / 16 : 64;
+}
 
 int dispatch_init(struct dispatch *dp, const struct helper_proto *proto, const struct helper_cfg *cfg)
 {
@@ -20,6 +36,12 @@ int dispatch_init(struct dispatch *dp, const struct helper_proto *proto, const s
 	err = conn_table_init(&dp->conns, cfg->max_conns, proto->state_size);
 	if (err < 0)
 		return err;
+	dp->conns.release = dispatch_release;
+	dp->conns.release_arg = dp;
+	if (proto->stream && (err = pool_init(&dp->pool, pool_count(cfg), stream_block_size(proto->stream))) < 0) {
+		conn_table_free(&dp->conns);
+		return err;
+	}
 	dp->out = malloc(DISPATCH_MSG_MAX);
 	dp->tmp = malloc(DISPATCH_MSG_MAX);
 	dp->verdict = malloc(DISPATCH_MSG_MAX);
@@ -32,7 +54,9 @@ int dispatch_init(struct dispatch *dp, const struct helper_proto *proto, const s
 
 void dispatch_free(struct dispatch *dp)
 {
+	dp->conns.release = NULL;	/* the pool goes as a whole */
 	conn_table_free(&dp->conns);
+	pool_free(&dp->pool);
 	free(dp->out);
 	free(dp->tmp);
 	free(dp->verdict);
@@ -51,8 +75,9 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		.out_cap = DISPATCH_MSG_MAX,
 		.tmp = dp->tmp,
 		.tmp_cap = DISPATCH_MSG_MAX,
-		.expect_now = dp->expect_now,
-		.expect_arg = dp->expect_arg,
+		.pool = &dp->pool,
+		.ops = dp->ops,
+		.ops_arg = dp->ops_arg,
 	};
 
 	if (qp->cap_len != qp->len || pkt_parse(qp->payload, qp->len, &ctx.pkt) < 0 ||
@@ -140,5 +165,11 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	dp->stats.rewritten += v.payload != NULL;
 	dp->stats.expectations += res->nexp + res->created;
 	dp->stats.dropped += res->verdict != NF_ACCEPT;
+	dp->stats.refused += res->refused;
 	return out;
+}
+
+void dispatch_conn_end(struct dispatch *dp, uint32_t id, const struct ct_tuple *orig)
+{
+	conn_del(&dp->conns, id, orig);
 }

@@ -16,6 +16,28 @@ struct nlmsghdr *expect_get_build(struct nl_msg *m, void *buf, size_t cap, uint3
 	return nl_msg_ok(m) ? m->nlh : NULL;
 }
 
+struct nlmsghdr *expect_del_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+				  const struct ct_tuple *tuple)
+{
+	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_DELETE,
+		      NLM_F_REQUEST | NLM_F_ACK, seq, tuple->l3, 0);
+	ct_tuple_put(m, CTA_EXPECT_TUPLE, tuple);
+	return nl_msg_ok(m) ? m->nlh : NULL;
+}
+
+int expect_delete(struct nl_sock *s, const struct ct_tuple *tuple)
+{
+	uint8_t buf[512] __attribute__((aligned(4)));
+	struct nl_msg m;
+	struct nlmsghdr *nlh = expect_del_build(&m, buf, sizeof(buf), 0, tuple);
+	int err;
+
+	if (!nlh)
+		return -EMSGSIZE;
+	err = nl_sock_request(s, nlh, NULL, NULL);
+	return err == -ENOENT ? 0 : err;	/* gone already (used or expired) */
+}
+
 int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master)
 {
 	const struct nlattr *tb[CTA_EXPECT_MAX + 1];
@@ -69,5 +91,17 @@ int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const s
 		return -EBUSY;
 	if (err)
 		return err;
-	return o.seen && o.ours ? 0 : -EBUSY;
+	if (!o.seen || !o.ours)
+		return -EBUSY;
+	/* Ours, from an earlier message of this connection: it may map elsewhere (another
+	 * announced port), so it is replaced, as nf_ct_expect_related replaces an equal
+	 * expectation of the same master. */
+	err = expect_delete(s, &e->tuple);
+	if (err)
+		return err;
+	if (!(nlh = ct_expect_new_build(&m, buf, sizeof(buf), 0, master, e)))
+		return -EMSGSIZE;
+	nlh->nlmsg_flags |= NLM_F_EXCL;
+	err = nl_sock_request(s, nlh, NULL, NULL);
+	return err == -EEXIST ? -EBUSY : err;
 }

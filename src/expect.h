@@ -10,10 +10,16 @@
 /* IPCTNL_MSG_EXP_GET of the expectation that would catch tuple. */
 struct nlmsghdr *expect_get_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
 				  const struct ct_tuple *tuple);
+/* IPCTNL_MSG_EXP_DELETE of the expectation with that tuple. */
+struct nlmsghdr *expect_del_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+				  const struct ct_tuple *tuple);
+/* Remove it; 0 also when it is gone already. */
+int expect_delete(struct nl_sock *s, const struct ct_tuple *tuple);
 /* The master tuple (CTA_EXPECT_MASTER) of an IPCTNL_MSG_EXP_NEW reply; 0 or -EINVAL. */
 int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master);
 
-/* 0 when e exists for master afterwards (created, or already ours); -EBUSY when the tuple
+/* 0 when e exists for master afterwards (created; one of this master's that held the tuple
+ * is replaced); -EBUSY when the tuple
  * is taken by another connection's expectation; else the kernel's -errno (-ENOENT: master
  * not found, e.g. in another conntrack zone). */
 int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const struct ct_expect *e);

@@ -45,6 +45,7 @@ struct ftp_parser {
 	uint64_t line_start;
 	uint8_t candidate;   /* the unfinished line [line_start, pos) can still become a match */
 	uint8_t in_multiline;/* server: inside a "ddd-" multi-line reply */
+	uint8_t marked;      /* the candidate's replaceable text began at cur.off */
 	/* private to the grammar: bounded accumulators of the current line */
 	uint16_t code, ml_code;      /* reply code; code of the open multi-line reply */
 	uint32_t num, dec;           /* number being read (IPv6: as hex and as decimal) */

@@ -45,39 +45,128 @@ void help_log_expect(uint32_t ct_id, const struct ct_expect *e)
 		log_rl(LOG_INFO, "ct %u: expecting %s -> %s port %u", ct_id, src, dst, e->tuple.dport);
 }
 
-/* The kernel draws further candidates at random from [port, 65535); a hash of the connection
- * and the attempt is as good here and keeps the choice reproducible in tests. */
-static uint16_t candidate(uint32_t id, uint16_t want, unsigned attempt)
+/* The ports tried after the announced one.  The kernel draws them at random above the
+ * announced port; a walk over that range in an order keyed by the connection is as good,
+ * never tries a port twice and keeps the choice reproducible in tests. */
+struct port_walk {
+	uint32_t v, step, mask, span, left;
+};
+
+static void walk_init(struct port_walk *w, uint32_t id, uint32_t span)
 {
-	uint32_t range = 65535U - want, x = id * 2654435761U ^ (attempt * 0x9e3779b9U);
+	uint32_t x = id * 2654435761U;
 
 	x ^= x >> 15;
-	x *= 0x85ebca6bU;
-	x ^= x >> 13;
-	return range ? (uint16_t)(want + x % range) : want;
+	w->mask = 1;
+	while (w->mask < span)
+		w->mask <<= 1;
+	w->left = w->mask;
+	w->mask -= 1;
+	w->v = x & w->mask;
+	w->step = ((x >> 7) | 1) & w->mask;	/* odd: visits every residue once */
+	if (!w->step)
+		w->step = 1;
+	w->span = span;
 }
 
-int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, uint16_t hint)
+static bool walk_next(struct port_walk *w, uint32_t *out)
 {
-	const unsigned max_attempts = 128;	/* as nf_nat_exp_find_port */
-	uint16_t want = e->tuple.dport, port;
+	while (w->left) {
+		w->left--;
+		w->v = (w->v + w->step) & w->mask;
+		if (w->v && w->v < w->span) {
+			*out = w->v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void tx_add(struct help_result *res, const struct ct_expect *e)
+{
+	if (res->created < HELP_EXP_MAX)
+		res->created_tuple[res->created++] = e->tuple;
+	else
+		log_rl(LOG_WARNING, "more than %d expectations for one packet: a drop would leave one",
+		       HELP_EXP_MAX);
+}
+
+/* nf_nat_exp_find_port for one expectation (e2 NULL) or a pair on consecutive ports: the
+ * announced port first, then up to 128 others, never more than the range above it holds. */
+static int find_port(struct help_ctx *ctx, struct ct_expect *e1, struct ct_expect *e2,
+		     struct help_result *res)
+{
+	const struct ct_tuple *master = &ctx->ct->tuple[CT_DIR_ORIGINAL];
+	unsigned step = e2 ? 2 : 1;
+	uint16_t want = e2 ? e1->tuple.dport & ~1U : e1->tuple.dport;
+	uint32_t span = (65535U - want - (step - 1)) / step + 1, v = 0;
+	struct port_walk w;
 	int err = -EBUSY;
 
-	if (!ctx->expect_now)
-		return -1;
-	for (unsigned i = 0; i <= max_attempts + 1; i++) {
-		if (i == 0 && (!hint || hint == want))
-			continue;
-		port = i == 0 ? hint : i == 1 ? want : candidate(ctx->ct->id, want, i);
-		e->tuple.dport = port;
-		err = ctx->expect_now(ctx->expect_arg, &ctx->ct->tuple[CT_DIR_ORIGINAL], e);
+	walk_init(&w, ctx->ct->id, span);
+	for (unsigned tries = 0; tries <= 128; tries++) {
+		if (tries && !walk_next(&w, &v))
+			break;
+		e1->tuple.dport = (uint16_t)(want + step * v);
+		err = ctx->ops->create(ctx->ops_arg, master, e1);
+		if (!err && e2) {
+			e2->tuple.dport = e1->tuple.dport + 1;
+			err = ctx->ops->create(ctx->ops_arg, master, e2);
+			/* As nf_nat_sip: the first of a pair goes again when the second fails. */
+			if (err)
+				ctx->ops->del(ctx->ops_arg, &e1->tuple);
+		}
 		if (!err) {
-			help_log_expect(ctx->ct->id, e);
-			return port;
+			tx_add(res, e1);
+			if (e2)
+				tx_add(res, e2);
+			return e1->tuple.dport;
 		}
 		if (err != -EBUSY)
 			break;
 	}
-	e->tuple.dport = want;
 	return err == -EBUSY ? 0 : -1;
+}
+
+int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, struct help_result *res)
+{
+	uint16_t want = e->tuple.dport;
+	int port;
+
+	if (!ctx->ops)
+		return -1;
+	port = find_port(ctx, e, NULL, res);
+	if (port > 0)
+		help_log_expect(ctx->ct->id, e);
+	else
+		e->tuple.dport = want;
+	return port;
+}
+
+int help_expect_nat_pair(struct help_ctx *ctx, struct ct_expect *e1, struct ct_expect *e2,
+			 struct help_result *res)
+{
+	uint16_t w1 = e1->tuple.dport, w2 = e2->tuple.dport;
+	int port;
+
+	if (!ctx->ops)
+		return -1;
+	port = find_port(ctx, e1, e2, res);
+	if (port <= 0) {
+		e1->tuple.dport = w1;
+		e2->tuple.dport = w2;
+	}
+	return port;
+}
+
+void help_expect_rollback(struct help_ctx *ctx, struct help_result *res)
+{
+	for (unsigned i = 0; ctx->ops && i < res->created && i < HELP_EXP_MAX; i++) {
+		int err = ctx->ops->del(ctx->ops_arg, &res->created_tuple[i]);
+
+		if (err && err != -ENOENT)
+			log_rl(LOG_WARNING, "ct %u: cannot remove an expectation of a dropped packet: %s",
+			       ctx->ct->id, strerror(-err));
+	}
+	res->created = 0;
 }

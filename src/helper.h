@@ -41,16 +41,25 @@ struct help_result {
 	uint32_t payload_len;
 	struct ct_expect exp[HELP_EXP_MAX];
 	unsigned nexp;
-	unsigned created;               /* expectations already created through ctnetlink */
+	unsigned created;               /* expectations already created through ctnetlink, */
+	struct ct_tuple created_tuple[HELP_EXP_MAX]; /* removed again if the packet is dropped */
 	struct ct_tuple master;         /* original tuple, to name the master in EXP_NEW */
+	unsigned refused;               /* requests refused as malformed (counted, logged) */
 	const uint8_t *help_info;       /* the conntrack's private data as it should be now */
 	uint16_t help_info_len;         /* (sent only when the kernel's copy differs) */
 };
 
-/* Create an expectation now and report the outcome (the daemon's ctnetlink call): 0 when it
- * exists for master afterwards, -EBUSY when another connection's expectation holds the tuple,
- * another -errno when synchronous creation cannot be used. */
-typedef int (*help_expect_now_fn)(void *arg, const struct ct_tuple *master, const struct ct_expect *e);
+/* ctnetlink as the packet path may use it (the daemon's sockets; NULL in tests and benches
+ * that run without a kernel).  create: 0 when e exists for master afterwards, -EBUSY when
+ * another connection's expectation holds the tuple, another -errno when synchronous creation
+ * cannot be used.  del: remove the expectation with that tuple; 0 or -errno. */
+struct help_ct_ops {
+	int (*create)(void *arg, const struct ct_tuple *master, const struct ct_expect *e);
+	int (*del)(void *arg, const struct ct_tuple *tuple);
+};
+
+struct pool;
+struct stream_proto;
 
 /* Everything a help function may use for one packet.  out/out_cap is scratch for the
  * rewritten packet and tmp for composing its payload, owned by the daemon and reused. */
@@ -67,8 +76,9 @@ struct help_ctx {
 	uint32_t out_cap;
 	uint8_t *tmp;            /* scratch for composing a new payload, tmp_cap bytes */
 	uint32_t tmp_cap;
-	help_expect_now_fn expect_now; /* NULL: expectations only ride in the verdict */
-	void *expect_arg;
+	struct pool *pool;       /* blocks for held-back bytes and rewrite journals */
+	const struct help_ct_ops *ops; /* NULL: expectations only ride in the verdict */
+	void *ops_arg;
 };
 
 struct helper_proto {
@@ -82,6 +92,9 @@ struct helper_proto {
 	const struct helper_flag *flags;      /* NULL-terminated by name */
 	size_t state_size;
 	void (*help)(struct help_ctx *ctx, struct help_result *res);
+	/* The conntrack ended (or its entry is recycled): give back what the state holds. */
+	void (*destroy)(struct pool *pool, void *state);
+	const struct stream_proto *stream; /* TCP stream protocols: sizes the pool's blocks */
 };
 
 /* The table: one entry per protocol file. */
@@ -100,10 +113,17 @@ void help_expect_follow_master(const struct help_ctx *ctx, struct ct_expect *e,
 			       const union ct_addr *addr, uint16_t port);
 /* One rate-limited -v line per expectation: what a user watching a helper wants to see. */
 void help_log_expect(uint32_t ct_id, const struct ct_expect *e);
-/* nf_nat_exp_find_port: create e (NATed) right away on port hint (a port this connection was
- * given before, or 0), else its own destination port, else another free one.  Returns the
- * port it got; 0 when every port tried is taken (the kernel then drops the packet); -1 when
- * synchronous creation is unavailable: e is unchanged and must ride in the verdict. */
-int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, uint16_t hint);
+/* nf_nat_exp_find_port: create e (NATed) right away on its own destination port, else on
+ * another free one (at most 128 tries, fewer when the range above the port is smaller).
+ * Returns the port it got (e->tuple.dport is set to it); 0 when every port tried is taken
+ * (the kernel then drops the packet); -1 when synchronous creation is unavailable: e is
+ * unchanged and must ride in the verdict.  What it creates is part of res's transaction. */
+int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, struct help_result *res);
+/* The same for a pair that must get consecutive ports, the first even (RTP and RTCP, as
+ * nf_nat_sip's port search): both or neither. */
+int help_expect_nat_pair(struct help_ctx *ctx, struct ct_expect *e1, struct ct_expect *e2,
+			 struct help_result *res);
+/* Remove what res created through ctnetlink (the packet is dropped after all). */
+void help_expect_rollback(struct help_ctx *ctx, struct help_result *res);
 
 #endif

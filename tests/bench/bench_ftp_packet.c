@@ -108,7 +108,7 @@ static void run(bool nat)
 		}
 		/* The sessions end: their destroy events free the state. */
 		for (uint32_t s = 0; s < SESSIONS; s++)
-			conn_del(&dp.conns, 0x1000 + s);
+			dispatch_conn_end(&dp, 0x1000 + s, NULL);
 	}
 	double dt = now() - t0;
 	printf("ftp_packet %s: %.0f ns/packet (%llu packets: %llu expectations, %llu rewritten)\n",

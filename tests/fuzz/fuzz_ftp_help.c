@@ -27,6 +27,13 @@ static int fake_expect_now(void *arg, const struct ct_tuple *master, const struc
 	return 0;
 }
 
+static int fake_del(void *arg, const struct ct_tuple *tuple)
+{
+	return 0;
+}
+
+static const struct help_ct_ops fake_ops = { .create = fake_expect_now, .del = fake_del };
+
 /* Input: one byte of settings (bit 0 NAT, bit 1 IPv6, bit 2 --loose, bit 3 synchronous
  * expectation creation as the daemon does it, bits 4-5 how that answers), then records of
  * [flags: bit 0 direction, 1 retransmit the previous segment, 2 SYN, 3 skip ahead][len][bytes]. */
@@ -42,7 +49,7 @@ static void check_verdict(const struct nlmsghdr *out, uint32_t id, uint32_t inle
 	if (v.payload && (pkt_parse(v.payload, v.payload_len, &p) < 0 || !pkt_l4_csum_ok(v.payload, v.payload_len)))
 		abort();
 	/* A rewrite grows a packet by at most the held-back line and the longer addresses. */
-	if (v.payload && v.payload_len > inlen + FTP_LINE_MAX + FTP_MATCH_MAX * 96)
+	if (v.payload && v.payload_len > inlen + FTP_LINE_MAX + HELP_EXP_MAX * 96)
 		abort();
 	if ((v.has_exp || v.payload) && !v.has_ct)
 		abort();
@@ -63,8 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dispatch_init(&dp, &ftp_proto, &cfg) < 0)
 		abort();
 	if (data[0] & 8) {
-		dp.expect_now = fake_expect_now;
-		dp.expect_arg = (void *)&data[0];
+		dp.ops = &fake_ops;
+		dp.ops_arg = (void *)&data[0];
 	}
 	if (data[0] & 2)
 		qmsg_conn_init(&c, AF_INET6, "fd00:1::2", 40000, "fd00:2::2", 21, (data[0] & 1) ? "fd00:2::1" : NULL, 7);

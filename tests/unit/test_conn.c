@@ -36,8 +36,8 @@ static void test_basic(void)
 	s2 = conn_get(&t, 7, &b, &fresh);
 	tap_ok(fresh && *s2 == 0, "conn: a reused id with another tuple starts afresh");
 	TAP_EQ_U(t.used, 1, "conn: the stale entry was replaced, not added");
-	tap_ok(conn_del(&t, 7), "conn: delete finds the entry");
-	tap_ok(!conn_del(&t, 7), "conn: second delete finds nothing");
+	tap_ok(conn_del(&t, 7, NULL), "conn: delete finds the entry");
+	tap_ok(!conn_del(&t, 7, NULL), "conn: second delete finds nothing");
 	TAP_EQ_U(t.used, 0, "conn: table empty after delete");
 	conn_table_free(&t);
 	tap_ok(conn_table_init(&t, 0, 4) < 0, "conn: zero capacity refused");
@@ -63,7 +63,7 @@ static void test_lru(void)
 	TAP_EQ_U(t.used, 16, "conn: never more entries than the capacity");
 	/* Deleting everything and refilling must reuse the slots (free list intact). */
 	for (uint32_t id = 1; id <= 200; id++)
-		conn_del(&t, id * 0x10000), conn_del(&t, 99), conn_del(&t, id);
+		conn_del(&t, id * 0x10000, NULL), conn_del(&t, 99, NULL), conn_del(&t, id, NULL);
 	for (uint32_t id = 1; id <= 16; id++)
 		conn_get(&t, id, &a, &fresh);
 	TAP_EQ_U(t.used, 16, "conn: refilled after deleting");

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* stream: TCP stream positions, retransmissions, hold-back under NAT and rewrite composition,
+ * shared by every TCP protocol.
+ *
+ * The kernel adjusts sequence numbers after a length change with one correction per
+ * direction (nf_conntrack_seqadj.c: correction_pos, offset_before, offset_after), set the
+ * first time a packet at a position changes length.  So a retransmission must carry exactly
+ * the bytes its first copy carried: every changed segment is kept in a small journal and a
+ * retransmission is rebuilt from it, never parsed again (parsing again would repeat the
+ * protocol's side effects, and give other bytes once ports have moved or bytes were held).
+ *
+ * Under NAT an unfinished message whose rewritable part has begun is held back and sent in
+ * front of the next segment.  The segment that holds it back must not leave empty: the
+ * receiver would not acknowledge it and a Nagle sender would never send the rest.  With
+ * some bytes left, the receiver acknowledges them, the kernel maps that acknowledgement past
+ * the held bytes (the segment's correction), and the sender goes on.  A segment that would
+ * leave empty is dropped once, as nf_conntrack_ftp drops a partial command; if the same
+ * segment comes again with nothing more, it is let through unchanged: that message is then
+ * not rewritten (the kernel could not either), but the connection never hangs.
+ *
+ * A retransmission that also brings new bytes starts at or before the kernel's correction
+ * position (corr_seq) whenever an earlier part of it was rewritten with a length change; the
+ * kernel then keeps its correction as it is, so no length change of the new bytes could be
+ * expressed.  Such a segment is cut to its old bytes (repeated as the first time); the
+ * receiver acknowledges them and the sender sends the rest again, as a segment of its own. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <string.h>
+#include "log.h"
+#include "pool.h"
+#include "stream.h"
+
+#define JOURNAL_RECS 8
+#define JOURNAL_RUNS 40
+#define JOURNAL_TEXT 2048
+
+/* A piece of a packet's output: bytes of the segment itself, or literal bytes. */
+struct run {
+	uint32_t off, len;  /* segment: offset in the record's range; literal: in text or output */
+	uint32_t lit;
+};
+
+/* The output a changed segment's new bytes [seq, seq + len) got the first time. */
+struct rec {
+	uint32_t seq, len;
+	uint32_t nrun;
+	struct run run[JOURNAL_RUNS];
+};
+
+struct block {
+	struct rec rec[JOURNAL_RECS];
+	uint32_t nrec, head;  /* ring: head is the oldest when full */
+	uint32_t text_used;
+	uint8_t text[JOURNAL_TEXT];
+	uint8_t carry[];      /* hold_max bytes */
+};
+
+/* A packet's output being composed, with the runs that describe it for the journal. */
+struct out {
+	uint8_t *buf;
+	uint32_t cap, len;
+	struct run run[JOURNAL_RUNS];
+	uint32_t nrun;
+	uint32_t seal;  /* runs before this index belong to another record: never merge into them */
+	bool overflow;
+};
+
+static bool seq_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+uint32_t stream_block_size(const struct stream_proto *sp)
+{
+	return (uint32_t)sizeof(struct block) + sp->hold_max;
+}
+
+static void out_add(struct out *o, const uint8_t *src, uint32_t len, uint32_t seg_off, bool lit)
+{
+	struct run *last = o->nrun > o->seal ? &o->run[o->nrun - 1] : NULL;
+
+	if (!len)
+		return;
+	if (len > o->cap - o->len) {
+		o->overflow = true;
+		return;
+	}
+	memcpy(o->buf + o->len, src, len);
+	if (last && !lit && !last->lit && last->off + last->len == seg_off) {
+		last->len += len;
+	} else if (last && lit && last->lit && last->off + last->len == o->len) {
+		last->len += len;
+	} else if (o->nrun < JOURNAL_RUNS) {
+		o->run[o->nrun++] = (struct run){ lit ? o->len : seg_off, len, lit };
+	} else {
+		o->overflow = true;
+	}
+	o->len += len;
+}
+
+/* Append the first-copy output of seq range [a, b) of seg (whose first byte is at seq a):
+ * journal records inside the range, unchanged bytes between them.  False when a record
+ * only partly lies in the range: such a retransmission cannot repeat its first copy. */
+static bool replay(const struct block *blk, uint32_t a, uint32_t b, const uint8_t *seg,
+		   struct out *o, bool *changed)
+{
+	uint32_t cur = a;
+
+	for (;;) {
+		const struct rec *next = NULL;
+
+		for (uint32_t i = 0; blk && i < blk->nrec; i++) {
+			const struct rec *r = &blk->rec[i];
+
+			if (!seq_before(r->seq, b) || !seq_before(cur, r->seq + r->len))
+				continue;	/* ends before cur or starts at or after b */
+			if (seq_before(r->seq, cur) || seq_before(b, r->seq + r->len))
+				return false;
+			if (!next || seq_before(r->seq, next->seq))
+				next = r;
+		}
+		if (!next)
+			break;
+		out_add(o, seg + (cur - a), next->seq - cur, cur - a, false);
+		for (uint32_t i = 0; i < next->nrun; i++) {
+			const struct run *u = &next->run[i];
+
+			if (u->lit)
+				out_add(o, blk->text + u->off, u->len, 0, true);
+			else
+				out_add(o, seg + (next->seq - a) + u->off, u->len, next->seq - a + u->off, false);
+		}
+		cur = next->seq + next->len;
+		*changed = true;
+	}
+	out_add(o, seg + (cur - a), b - cur, cur - a, false);
+	return true;
+}
+
+/* Keep the runs of o from index first on (the new bytes, whose first byte is at seq, the
+ * record's start, and at offset seg_base of the packet payload) as a journal record. */
+static void journal_add(struct block *blk, const struct out *o, uint32_t first, uint32_t seq,
+			uint32_t len, uint32_t seg_base)
+{
+	uint32_t lits = 0;
+	struct rec *r;
+
+	for (uint32_t i = first; i < o->nrun; i++)
+		lits += o->run[i].lit ? o->run[i].len : 0;
+	if (lits > JOURNAL_TEXT - blk->text_used) {
+		/* Forget the old records: they are the least likely to be retransmitted. */
+		blk->nrec = blk->head = blk->text_used = 0;
+		if (lits > JOURNAL_TEXT) {
+			log_rl(LOG_INFO, "stream: a rewrite too large to journal; a retransmission of it "
+			       "will be dropped");
+			return;
+		}
+	}
+	if (blk->nrec < JOURNAL_RECS) {
+		r = &blk->rec[blk->nrec++];
+	} else {
+		r = &blk->rec[blk->head];
+		blk->head = (blk->head + 1) % JOURNAL_RECS;
+	}
+	r->seq = seq;
+	r->len = len;
+	r->nrun = 0;
+	for (uint32_t i = first; i < o->nrun; i++) {
+		struct run u = o->run[i];
+
+		if (u.lit) {
+			memcpy(blk->text + blk->text_used, o->buf + u.off, u.len);
+			u.off = blk->text_used;
+			blk->text_used += u.len;
+		} else {
+			u.off -= seg_base;
+		}
+		r->run[r->nrun++] = u;
+	}
+}
+
+int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len)
+{
+	const struct stream_edit *last = sp->nedit ? &sp->edit[sp->nedit - 1] : NULL;
+	uint64_t end = sp->base + sp->carry_len + sp->len;
+
+	if (off < sp->base || off < sp->sent || off + len > end || (last && off < last->off + last->len))
+		return -EINVAL;
+	if (sp->nedit >= STREAM_EDITS || text_len > STREAM_TEXT - sp->text_len)
+		return -ENOSPC;
+	memcpy(sp->text + sp->text_len, text, text_len);
+	sp->edit[sp->nedit++] = (struct stream_edit){ off, len, sp->text_len, text_len };
+	sp->text_len += text_len;
+	return 0;
+}
+
+/* Append stream bytes [from, to) of sp to o: carry bytes as literals (they are not in this
+ * segment), new bytes as segment runs at their payload offset (seg_base + index in data). */
+static void out_stream(struct out *o, const struct stream_pkt *sp, uint64_t from, uint64_t to,
+		       uint32_t seg_base)
+{
+	uint64_t cend = sp->base + sp->carry_len;
+
+	if (from < cend) {
+		uint64_t e = to < cend ? to : cend;
+
+		out_add(o, sp->carry + (from - sp->base), (uint32_t)(e - from), 0, true);
+		from = e;
+	}
+	if (from < to)
+		out_add(o, sp->data + (from - cend), (uint32_t)(to - from),
+			seg_base + (uint32_t)(from - cend), false);
+}
+
+uint32_t stream_copy(const struct stream_pkt *sp, uint64_t from, uint64_t to, uint8_t *buf)
+{
+	struct out o = { .buf = buf, .cap = (uint32_t)(to - from) };
+
+	if (from < sp->base || to < from || to > sp->base + sp->carry_len + sp->len)
+		return 0;
+	out_stream(&o, sp, from, to, 0);
+	return o.len;
+}
+
+/* The new bytes [base, hold) with sp's edits applied. */
+static void out_compose(struct out *o, const struct stream_pkt *sp, uint64_t hold, uint32_t seg_base)
+{
+	uint64_t cur = sp->base;
+
+	for (unsigned i = 0; i < sp->nedit; i++) {
+		const struct stream_edit *e = &sp->edit[i];
+
+		out_stream(o, sp, cur, e->off, seg_base);
+		out_add(o, sp->text + e->text_off, e->text_len, 0, true);
+		cur = e->off + e->len;
+	}
+	out_stream(o, sp, cur, hold, seg_base);
+}
+
+static void dir_sync(const struct stream_proto *sp, struct stream_dir *sd, void *parser, int dir,
+		     uint32_t seq)
+{
+	sp->sync(parser, dir, sd->next_off);
+	sd->next_seq = seq;
+	sd->hold_len = 0;
+	sd->dropped = 0;
+	sd->synced = 1;
+}
+
+/* A connection we hold no state for (we were restarted): the kernel kept where its next
+ * message starts.  A stale copy (packets queued before our last verdict) just does not match. */
+static void stream_resume(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
+			  void *parser, struct stream_kstate *k)
+{
+	const struct ct_info *ct = ctx->ct;
+	struct stream_kstate kk;
+	int dir = ctx->dir;
+
+	if (!ct->help_info || ct->help_info_len < sizeof(kk))
+		return;
+	memcpy(&kk, ct->help_info, sizeof(kk));
+	if (ctx->fresh)
+		*k = kk;
+	if (!sd->synced && kk.valid[dir] && ntohl(kk.seq[dir]) == ctx->pkt.seq) {
+		dir_sync(sp, sd, parser, dir, ctx->pkt.seq);
+		k->seq[dir] = kk.seq[dir];
+		k->valid[dir] = 1;
+	}
+}
+
+/* Write the composed payload as the packet's new contents. */
+static bool emit(struct help_ctx *ctx, const struct out *o, struct help_result *res)
+{
+	uint32_t cap = ctx->out_cap < STREAM_PKT_MAX ? ctx->out_cap : STREAM_PKT_MAX;
+	int n = pkt_rewrite(ctx->data, &ctx->pkt, &(struct pkt_edit){ 0, ctx->pkt.len, o->buf, o->len },
+			    1, ctx->out, cap);
+
+	if (n < 0)
+		return false;
+	res->payload = ctx->out;
+	res->payload_len = (uint32_t)n;
+	return true;
+}
+
+/* As the kernel helpers when an expectation or a rewrite cannot be had: drop the packet and
+ * undo what it created; the sender retransmits and finds the stream as this packet did. */
+static void stream_drop(struct help_ctx *ctx, struct help_result *res, const char *why)
+{
+	log_rl(LOG_INFO, "ct %u: %s, dropping the segment", ctx->ct->id, why);
+	help_expect_rollback(ctx, res);
+	res->verdict = NF_DROP;
+	res->payload = NULL;
+	res->nexp = 0;
+}
+
+/* Parse the new bytes of a segment (from payload offset start on; the bytes before it were
+ * seen already and their first-copy output is in o), compose, and commit the stream state. */
+static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
+		       void *parser, struct stream_kstate *k, struct out *o, uint32_t start,
+		       bool changed, struct help_result *res)
+{
+	static struct stream_pkt s;	/* large; the packet path runs on one thread */
+	const struct pkt *p = &ctx->pkt;
+	const uint8_t *data = ctx->data + p->off;
+	uint8_t saved[STREAM_PARSER_MAX];
+	struct block *blk = pool_block(ctx->pool, sd->block);
+	bool degrade = sd->dropped && sd->drop_seq == p->seq && sd->drop_len == p->len;
+	uint64_t end, hold;
+	uint32_t first = o->seal = o->nrun;
+
+	s.carry = blk ? blk->carry : NULL;
+	s.carry_len = blk ? sd->hold_len : 0;
+	s.data = data + start;
+	s.len = p->len - start;
+	s.base = sd->next_off - s.carry_len;
+	s.nat = help_ct_natted(ctx->ct);
+	/* A segment let through unchanged after its drop cannot be rewritten (see the top). */
+	s.sent = degrade ? s.base + s.carry_len + s.len : s.base;
+	s.nedit = 0;
+	s.text_len = 0;
+	end = s.base + s.carry_len + s.len;
+	memcpy(saved, parser, sp->parser_size);
+	if (!sp->parse(ctx, parser, &s, res)) {
+		memcpy(parser, saved, sp->parser_size);
+		stream_drop(ctx, res, "no expectation could be had for a NATed message");
+		return;
+	}
+	hold = s.nat && !degrade ? sp->hold_from(parser) : STREAM_NO_HOLD;
+	if (hold < s.base || hold > end || end - hold > sp->hold_max ||
+	    (s.nedit && s.edit[s.nedit - 1].off + s.edit[s.nedit - 1].len > hold))
+		hold = end;
+	if (hold < end && !blk && !(blk = pool_get(ctx->pool, &sd->block))) {
+		log_rl(LOG_WARNING, "ct %u: no buffer free to hold back an unfinished message; it "
+		       "passes unrewritten (raise --max-conns)", ctx->ct->id);
+		hold = end;
+	}
+	out_compose(o, &s, hold, start);
+	changed |= s.carry_len || s.nedit || hold < end;
+	if (o->overflow || (changed && o->len + p->off > STREAM_PKT_MAX)) {
+		memcpy(parser, saved, sp->parser_size);
+		stream_drop(ctx, res, "the rewritten segment does not fit in one packet");
+		return;
+	}
+	if (changed && !o->len) {
+		memcpy(parser, saved, sp->parser_size);
+		stream_drop(ctx, res, "holding back would leave the segment empty");
+		sd->dropped = 1;
+		sd->drop_seq = p->seq;
+		sd->drop_len = p->len;
+		return;
+	}
+	if (changed && !emit(ctx, o, res)) {
+		memcpy(parser, saved, sp->parser_size);
+		stream_drop(ctx, res, "cannot rewrite the segment");
+		return;
+	}
+	/* Committed: journal the new bytes' output, keep what is held, advance. */
+	if (changed && (blk || (blk = pool_get(ctx->pool, &sd->block))))
+		journal_add(blk, o, first, p->seq + start, p->len - start, start);
+	if (blk) {
+		uint64_t cend = s.base + s.carry_len;
+
+		if (hold < cend) {
+			memmove(blk->carry, blk->carry + (hold - s.base), (size_t)(cend - hold));
+			memcpy(blk->carry + (cend - hold), s.data, s.len);
+		} else {
+			memcpy(blk->carry, s.data + (hold - cend), (size_t)(end - hold));
+		}
+	}
+	if (changed && o->len != p->len) {
+		/* The kernel records a correction here (nf_ct_seqadj_set: the packet is after
+		 * the last one); a resynchronised or in-order segment always is. */
+		sd->corr = 1;
+		sd->corr_seq = p->seq;
+	}
+	sd->hold_len = (uint32_t)(end - hold);
+	pool_pin(ctx->pool, sd->block, sd->hold_len > 0);
+	sd->next_seq = p->seq + p->len;
+	sd->next_off += s.len;
+	sd->dropped = 0;
+	if (!sd->hold_len && sp->idle(parser)) {
+		k->seq[ctx->dir] = htonl(sd->next_seq);
+		k->valid[ctx->dir] = 1;
+	}
+}
+
+void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
+		 void *parser, struct stream_kstate *k, struct help_result *res)
+{
+	const struct pkt *p = &ctx->pkt;
+	const uint8_t *data = ctx->data + p->off;
+	struct out o = { .buf = ctx->tmp, .cap = ctx->tmp_cap };
+	bool changed = false;
+	uint32_t start = 0, end = p->seq + p->len;
+	int b;
+
+	res->help_info = (const uint8_t *)k;
+	res->help_info_len = sizeof(*k);
+	if (ctx->fresh || !sd->synced)
+		stream_resume(ctx, sp, sd, parser, k);
+	if (p->tcp_flags & PKT_TCP_SYN) {
+		/* Data on a SYN is no command (the kernel parses established packets only): the
+		 * stream starts after it, at a boundary found later. */
+		dir_sync(sp, sd, parser, ctx->dir, p->seq + 1);
+		sd->synced = !p->len;
+		return;
+	}
+	/* enum ip_conntrack_info: only ESTABLISHED (0) and ESTABLISHED_REPLY (3) are parsed. */
+	if (!p->len || (ctx->qp->ctinfo != 0 && ctx->qp->ctinfo != 3))
+		return;
+	if (sd->synced && seq_before(sd->next_seq, p->seq)) {
+		if (help_ct_natted(ctx->ct) && (sd->hold_len || sd->dropped)) {
+			/* Passing it would give it an offset that the held message will change. */
+			stream_drop(ctx, res, "segment ahead of a held-back message");
+			return;
+		}
+		log_rl(LOG_INFO, "ct %u: gap in the stream, resynchronising", ctx->ct->id);
+		sd->synced = 0;
+	}
+	if (!sd->synced) {
+		if ((b = sp->boundary(data, p->len)) < 0)
+			return;
+		dir_sync(sp, sd, parser, ctx->dir, p->seq + (uint32_t)b);
+		start = (uint32_t)b;
+		out_add(&o, data, start, 0, false);
+	} else if (seq_before(p->seq, sd->next_seq)) {
+		/* A retransmission, wholly or in part: its old bytes repeat the first copy. */
+		uint32_t old = seq_before(end, sd->next_seq) ? end : sd->next_seq;
+
+		if (!replay(pool_block(ctx->pool, sd->block), p->seq, old, data, &o, &changed)) {
+			stream_drop(ctx, res, "a retransmission cuts through an earlier rewrite");
+			return;
+		}
+		if (old != end && sd->corr && !seq_before(sd->corr_seq, p->seq)) {
+			changed = true;	/* cut to the old bytes: see the top of this file */
+			old = end;
+		}
+		if (old == end) {
+			if (changed && (o.overflow || !emit(ctx, &o, res)))
+				stream_drop(ctx, res, "cannot repeat a rewrite");
+			return;
+		}
+		start = old - p->seq;
+	}
+	stream_new(ctx, sp, sd, parser, k, &o, start, changed, res);
+}
+
+void stream_release(struct pool *pool, struct stream_dir *sd)
+{
+	pool_put(pool, &sd->block);
+	sd->hold_len = 0;
+}

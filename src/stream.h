@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* stream: one direction of a TCP control connection as a byte stream — where the next
+ * message starts, what a segment adds, what a retransmission must repeat, what NAT holds back.
+ * Mirrors what nf_conntrack_ftp.c (seq_aft_nl), nf_nat_helper.c (mangle) and nf_conntrack_seqadj.c
+ * do between them; the protocol supplies only its parser and what a match means. */
+#ifndef NFHELPER_STREAM_H
+#define NFHELPER_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "helper.h"
+
+#define STREAM_NO_HOLD UINT64_MAX
+#define STREAM_EDITS 16        /* edits one packet may make */
+#define STREAM_TEXT 2048       /* replacement bytes one packet may write */
+#define STREAM_PARSER_MAX 1024 /* a protocol parser is saved in this much while a packet runs */
+/* NFQA_PAYLOAD is one netlink attribute: 65535 minus its 4-byte header, from the L3 header. */
+#define STREAM_PKT_MAX 65531U
+
+/* One direction, kept in the protocol's per-connection state (the parser beside it). */
+struct stream_dir {
+	uint64_t next_off;      /* stream offset of next_seq */
+	uint32_t next_seq;      /* sequence number of the first byte not yet parsed */
+	uint32_t hold_len;      /* [next_seq - hold_len, next_seq) parsed but held back (NAT) */
+	uint32_t drop_seq, drop_len; /* a segment dropped once because it would have left empty */
+	uint32_t block;         /* pool block (held bytes and rewrite journal) + 1; 0 = none */
+	uint32_t corr_seq;      /* where the kernel's sequence correction stands (see stream.c) */
+	uint8_t corr;           /* corr_seq is set: a segment's length was changed */
+	uint8_t synced;         /* the parser stands at next_off */
+	uint8_t dropped;        /* drop_seq/drop_len are set */
+};
+
+/* What the kernel keeps for us in the conntrack (CTA_HELP_INFO), so that a restarted nfhelper
+ * resumes open connections at once: where each direction's next message starts.  Bytes
+ * 16-31 of a userspace helper's data are read as pointers by kernels without the 2026 GRE
+ * keymap fix, so the whole record is 16 bytes; proto[] is the protocol's own. */
+struct stream_kstate {
+	uint32_t seq[2];        /* network order */
+	uint8_t valid[2];
+	uint8_t proto[6];
+};
+
+/* A replacement of len stream bytes at off by text[text_off..+text_len). */
+struct stream_edit {
+	uint64_t off;
+	uint32_t len, text_off, text_len;
+};
+
+/* One packet's new bytes as the protocol sees them: the bytes held back from earlier
+ * segments (carry) followed by this segment's new bytes, at consecutive stream offsets. */
+struct stream_pkt {
+	const uint8_t *carry;
+	uint32_t carry_len;
+	const uint8_t *data;
+	uint32_t len;
+	uint64_t base;          /* stream offset of carry[0], or of data[0] when no carry */
+	uint64_t sent;          /* NAT: bytes before this offset have left; they cannot change */
+	bool nat;
+	struct stream_edit edit[STREAM_EDITS];
+	unsigned nedit;
+	uint8_t text[STREAM_TEXT];
+	uint32_t text_len;
+};
+
+struct stream_proto {
+	size_t parser_size;     /* at most STREAM_PARSER_MAX */
+	uint32_t hold_max;      /* the longest message part NAT may hold back */
+	/* A message starts at stream offset off: (re)initialise the parser there. */
+	void (*sync)(void *parser, int dir, uint64_t off);
+	/* Offset in data just past the first message boundary, or -1 (resynchronising). */
+	int (*boundary)(const uint8_t *data, uint32_t len);
+	/* The parser stands at a message boundary (a restart may resume here). */
+	bool (*idle)(const void *parser);
+	/* First stream offset a NAT rewrite of the message in progress may still touch, or
+	 * STREAM_NO_HOLD: these bytes are held back until the message is complete. */
+	uint64_t (*hold_from)(const void *parser);
+	/* Parse sp's new bytes (sp->data, sp->len; the carry was parsed before), add
+	 * expectations to res and edits to sp.  False drops the packet (as the kernel does
+	 * when a NATed expectation or rewrite is impossible); the stream state is then kept. */
+	bool (*parse)(struct help_ctx *ctx, void *parser, struct stream_pkt *sp, struct help_result *res);
+};
+
+/* Size of the pool block a protocol's direction borrows (held bytes plus journal). */
+uint32_t stream_block_size(const struct stream_proto *sp);
+
+/* Handle one TCP packet of direction ctx->dir: classify it against the stream, replay the
+ * first copy's bytes for retransmitted parts, parse new bytes, compose the rewritten packet
+ * into res, keep the restart record in *k (res->help_info points at it). */
+void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
+		 void *parser, struct stream_kstate *k, struct help_result *res);
+
+/* Give back the direction's pool block (the conntrack ended). */
+void stream_release(struct pool *pool, struct stream_dir *sd);
+
+/* For parse callbacks: replace [off, off + len) of the stream with text.  Edits must come in
+ * stream order, not overlap, and not start before sp->sent.  0, -EINVAL or -ENOSPC. */
+int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len);
+/* Copy stream bytes [from, to) of sp (carry, then new bytes) to out; returns the count. */
+uint32_t stream_copy(const struct stream_pkt *sp, uint64_t from, uint64_t to, uint8_t *out);
+
+#endif

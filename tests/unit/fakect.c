@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fakect: a kernel-free stand-in for the daemon's ctnetlink calls (see fakect.h).  Like the
+ * kernel it refuses a tuple another master holds (-EBUSY) and replaces one of its own. */
+#include <errno.h>
+#include <string.h>
+#include "fakect.h"
+
+static int fake_create(void *arg, const struct ct_tuple *master, const struct ct_expect *e)
+{
+	struct fakect *f = arg;
+
+	f->calls++;
+	if (f->fail)
+		return f->fail;
+	if (f->taken_from && e->tuple.dport >= f->taken_from)
+		return -EBUSY;
+	for (unsigned i = 0; i < 8; i++)
+		if (f->taken[i] && f->taken[i] == e->tuple.dport)
+			return -EBUSY;
+	for (unsigned i = 0; i < f->nlive; i++)
+		if (ct_tuple_equal(&f->live[i].tuple, &e->tuple)) {
+			f->live[i] = *e;
+			f->last = *e;
+			return 0;
+		}
+	if (f->nlive == FAKECT_LIVE)
+		return -ENOSPC;
+	f->live[f->nlive++] = *e;
+	f->last = *e;
+	return 0;
+}
+
+static int fake_del(void *arg, const struct ct_tuple *tuple)
+{
+	struct fakect *f = arg;
+
+	for (unsigned i = 0; i < f->nlive; i++)
+		if (ct_tuple_equal(&f->live[i].tuple, tuple)) {
+			f->live[i] = f->live[--f->nlive];
+			f->dels++;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+bool fakect_has_port(const struct fakect *f, uint16_t dport)
+{
+	for (unsigned i = 0; i < f->nlive; i++)
+		if (f->live[i].tuple.dport == dport)
+			return true;
+	return false;
+}
+
+const struct help_ct_ops fakect_ops = { .create = fake_create, .del = fake_del };

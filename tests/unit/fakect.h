@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* fakect: ctnetlink's expectation table as the packet path sees it (help_ct_ops), for tests,
+ * fuzzers and benchmarks that run without a kernel: ports other connections hold, what
+ * exists now, what was created and removed. */
+#ifndef NFHELPER_FAKECT_H
+#define NFHELPER_FAKECT_H
+
+#include "helper.h"
+
+#define FAKECT_LIVE 32
+
+struct fakect {
+	uint16_t taken[8];        /* destination ports held by other connections' expectations */
+	uint16_t taken_from;      /* when non-zero, every port from this one up is taken too */
+	int fail;                 /* when non-zero, every create answers this */
+	unsigned calls, dels;     /* creates tried, deletes done */
+	struct ct_expect last;    /* the last expectation created */
+	struct ct_expect live[FAKECT_LIVE];
+	unsigned nlive;
+};
+
+extern const struct help_ct_ops fakect_ops;
+/* Whether an expectation with this destination port exists now. */
+bool fakect_has_port(const struct fakect *f, uint16_t dport);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pkttest: send TCP segments of a test conntrack through dispatch and check verdicts. */
+#ifndef NFHELPER_PKTTEST_H
+#define NFHELPER_PKTTEST_H
+
+#include <stdbool.h>
+#include "dispatch.h"
+#include "pkt.h"
+#include "qmsg.h"
+
+/* Send one segment of c in direction dir at its next sequence number (or at *seq when seq is
+ * given, leaving c's numbers alone) through dispatch; decode the verdict into v.  data is a
+ * string (NULL for none).  False if no verdict for this packet came back. */
+bool pt_send(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, const char *data,
+	     const uint32_t *seq, struct qmsg_verdict *v);
+bool pt_seg(struct dispatch *dp, struct qmsg_conn *c, int dir, const char *data, struct qmsg_verdict *v);
+/* SYN from each side. */
+void pt_handshake(struct dispatch *dp, struct qmsg_conn *c);
+/* The verdict carries a consistent rewritten packet whose payload is want. */
+bool pt_payload_is(const struct qmsg_verdict *v, const char *want, const char *desc);
+bool pt_addr_is(const union ct_addr *a, uint8_t l3, const char *want);
+
+#endif

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Tests for the TCP stream layer (src/stream.c) under NAT, through the FTP helper: hold-back
+ * that never stalls a Nagle sender, retransmissions that repeat their first copy byte for
+ * byte, reordering while bytes are held, size limits, the packet transaction. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "fakect.h"
+#include "ftp.h"
+#include "pkttest.h"
+#include "tap.h"
+
+static struct helper_cfg cfg = {
+	.name = "ftp", .queue = 21, .max_expected = 4, .expect_timeout = 300, .max_conns = 64,
+};
+
+static void nat_conn(struct dispatch *dp, struct qmsg_conn *c, struct fakect *f, uint32_t id)
+{
+	dispatch_init(dp, &ftp_proto, &cfg);
+	if (f) {
+		dp->ops = &fakect_ops;
+		dp->ops_arg = f;
+	}
+	qmsg_conn_init(c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "10.0.2.1", id);
+	pt_handshake(dp, c);
+}
+
+/* A Nagle sender writes "PORT 10,0,1," and waits for its acknowledgement: the segment must
+ * not leave empty (nothing to acknowledge), and a retransmission repeats the first copy. */
+static void test_nagle(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s1;
+
+	nat_conn(&dp, &c, NULL, 101);
+	s1 = c.seq[0];
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,", &v);
+	pt_payload_is(&v, "PORT ", "stream Nagle: the command word leaves, the numbers are held");
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,", &s1, &v);
+	pt_payload_is(&v, "PORT ", "stream Nagle: its retransmission repeats the first copy");
+	pt_seg(&dp, &c, 0, "2,156,70\r\n", &v);
+	pt_payload_is(&v, "10,0,2,1,156,70\r\n", "stream Nagle: the rest completes the command");
+	tap_ok(v.has_exp && v.exp_tuple.dport == 40006, "stream Nagle: expectation for port 40006");
+	dispatch_free(&dp);
+}
+
+/* A segment that is nothing but the start of the numbers would leave empty: dropped once, as
+ * the kernel drops a partial command; coming again alone it passes unchanged (no rewrite, no
+ * expectation: degraded, not hung); coming again with the rest it is rewritten whole. */
+static void test_empty_hold(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s1;
+
+	nat_conn(&dp, &c, NULL, 102);
+	pt_seg(&dp, &c, 0, "PORT ", &v);
+	s1 = c.seq[0];
+	pt_seg(&dp, &c, 0, "10,0,1,", &v);
+	tap_ok(v.verdict == NF_DROP, "stream empty hold: a segment that would leave empty is dropped");
+	c.seq[0] = s1;
+	pt_seg(&dp, &c, 0, "10,0,1,2,156,70\r\n", &v);
+	pt_payload_is(&v, "10,0,2,1,156,70\r\n", "stream empty hold: the retransmission with the rest is rewritten");
+	tap_ok(v.has_exp, "stream empty hold: and its expectation created");
+	pt_seg(&dp, &c, 0, "PORT ", &v);
+	s1 = c.seq[0];
+	c.seq[0] += 7;
+	pt_send(&dp, &c, 0, 0, "10,0,1,", &s1, &v);
+	tap_ok(v.verdict == NF_DROP, "stream empty hold: dropped once");
+	pt_send(&dp, &c, 0, 0, "10,0,1,", &s1, &v);
+	tap_ok(v.verdict == NF_ACCEPT && !v.payload, "stream empty hold: the same segment again passes unchanged");
+	pt_seg(&dp, &c, 0, "2,156,71\r\n", &v);
+	tap_ok(v.verdict == NF_ACCEPT && !v.payload && !v.has_exp,
+	       "stream empty hold: that command is not rewritten (its start left as it was)");
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,2,156,72\r\n", &v);
+	pt_payload_is(&v, "PORT 10,0,2,1,156,72\r\n", "stream empty hold: the next command is rewritten again");
+	dispatch_free(&dp);
+}
+
+/* "PORT 10,0,1," held, then a retransmission of it that also carries the rest: the held
+ * bytes must not be sent twice; the segment is cut to what its first copy carried. */
+static void test_overlap(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s1;
+
+	nat_conn(&dp, &c, NULL, 103);
+	s1 = c.seq[0];
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,", &v);
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,2,156,70\r\n", &s1, &v);
+	pt_payload_is(&v, "PORT ", "stream overlap: cut to its first copy's bytes, held bytes not repeated");
+	tap_ok(!v.has_exp, "stream overlap: no expectation from the cut segment");
+	pt_seg(&dp, &c, 0, "2,156,70\r\n", &v);
+	pt_payload_is(&v, "10,0,2,1,156,70\r\n", "stream overlap: the sender's next copy of the rest completes it");
+	dispatch_free(&dp);
+}
+
+/* Reordering while bytes are held: a later segment first would get an offset the held
+ * command then changes, so it is dropped (the sender repeats it); nothing held is lost. */
+static void test_reorder(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s2, s3;
+
+	nat_conn(&dp, &c, NULL, 104);
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,", &v);
+	s2 = c.seq[0];
+	s3 = s2 + 10;
+	pt_send(&dp, &c, 0, 0, "NOOP\r\n", &s3, &v);
+	tap_ok(v.verdict == NF_DROP, "stream reorder: a segment ahead of held bytes is dropped");
+	pt_send(&dp, &c, 0, 0, "2,156,70\r\n", &s2, &v);
+	pt_payload_is(&v, "10,0,2,1,156,70\r\n", "stream reorder: the held command still completes");
+	pt_send(&dp, &c, 0, 0, "NOOP\r\n", &s3, &v);
+	tap_ok(v.verdict == NF_ACCEPT && !v.payload, "stream reorder: the later segment passes when it comes again");
+	/* The completing segment's retransmission carries the held bytes again, exactly. */
+	pt_send(&dp, &c, 0, 0, "2,156,70\r\n", &s2, &v);
+	pt_payload_is(&v, "10,0,2,1,156,70\r\n", "stream reorder: retransmission of the completing segment");
+	dispatch_free(&dp);
+}
+
+/* Retransmissions of rewritten segments, whatever their shape, never leak the private
+ * address: mid-line starts, and an old rewritten segment collapsed with new data. */
+static void test_retransmit(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s1, s2;
+
+	nat_conn(&dp, &c, NULL, 105);
+	pt_seg(&dp, &c, 0, "NOOP\r\nPO", &v);
+	s1 = c.seq[0];
+	pt_seg(&dp, &c, 0, "RT 10,0,1,2,156,64\r\n", &v);
+	pt_payload_is(&v, "RT 10,0,2,1,156,64\r\n", "stream retransmit: segment starting mid-line rewritten");
+	pt_send(&dp, &c, 0, 0, "RT 10,0,1,2,156,64\r\n", &s1, &v);
+	pt_payload_is(&v, "RT 10,0,2,1,156,64\r\n", "stream retransmit: ... and so is its retransmission");
+	s2 = c.seq[0];
+	pt_seg(&dp, &c, 0, "NOOP\r\n", &v);
+	c.seq[0] = s1 + 20 + 6;
+	pt_send(&dp, &c, 0, 0, "RT 10,0,1,2,156,64\r\nNOOP\r\nPORT 10,0,1,2,156,65\r\n", &s1, &v);
+	pt_payload_is(&v, "RT 10,0,2,1,156,64\r\nNOOP\r\nPORT 10,0,2,1,156,65\r\n",
+		      "stream retransmit: old rewritten part collapsed with new data: both rewritten "
+		      "(no length changed, so the kernel has no correction to keep)");
+	dispatch_free(&dp);
+	/* With a length change the kernel keeps its correction where the old part's rewrite
+	 * was: the new part could not change length, so the segment is cut to the old part. */
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "192.168.100.100", 109);
+	pt_handshake(&dp, &c);
+	s1 = c.seq[0];
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,2,156,64\r\n", &v);
+	s2 = c.seq[0];
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,2,156,64\r\nPORT 10,0,1,2,156,65\r\n", &s1, &v);
+	pt_payload_is(&v, "PORT 192,168,100,100,156,64\r\n",
+		      "stream retransmit: old part with a length change collapsed with new data: cut to the old part");
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,2,156,65\r\n", &s2, &v);
+	pt_payload_is(&v, "PORT 192,168,100,100,156,65\r\n", "stream retransmit: the new part on its own is rewritten");
+	dispatch_free(&dp);
+}
+
+/* NAT port search bounds and the packet transaction. */
+static void test_transaction(void)
+{
+	struct fakect f = { .taken = { 65535, 40000 } };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+
+	uint32_t s0;
+
+	nat_conn(&dp, &c, &f, 106);
+	s0 = c.seq[0];
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,2,255,255\r\n", &s0, &v);
+	tap_ok(v.verdict == NF_DROP && f.calls == 1,
+	       "stream tx: port 65535 taken: one try (nothing above it), dropped (%u tries)", f.calls);
+	/* The second command finds no port: the packet is dropped and the first's
+	 * expectation removed again, as nf_nat_ftp unexpects on failure. */
+	f.taken_from = 50000;
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,2,156,70\r\nPORT 10,0,1,2,195,80\r\n", &s0, &v);
+	tap_ok(v.verdict == NF_DROP && !fakect_has_port(&f, 40006) && f.dels == 1,
+	       "stream tx: second command without a port: dropped, the first's expectation undone");
+	f.taken_from = 0;
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,2,156,70\r\nPORT 10,0,1,2,195,80\r\n", &s0, &v);
+	tap_ok(v.verdict == NF_ACCEPT && fakect_has_port(&f, 40006) && fakect_has_port(&f, 50000),
+	       "stream tx: its retransmission creates both");
+	dispatch_free(&dp);
+}
+
+/* A rewrite that would grow a packet past one netlink attribute is refused before anything
+ * is committed: dropped, its expectations removed, the stream as before. */
+static void test_too_big(void)
+{
+	static char big[65535];
+	struct fakect f = { 0 };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s1, n = 65518 - 40, w = 0;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	dp.ops = &fakect_ops;
+	dp.ops_arg = &f;
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "192.168.100.100", 107);
+	pt_handshake(&dp, &c);
+	for (int i = 0; i < 3; i++)
+		w += (uint32_t)sprintf(big + w, "PORT 10,0,1,2,156,%d\r\n", 64 + i);
+	while (w < n - 2)
+		big[w++] = 'x';
+	big[w++] = '\r';
+	big[w++] = '\n';
+	big[w] = 0;
+	s1 = c.seq[0];
+	pt_seg(&dp, &c, 0, big, &v);
+	tap_ok(v.verdict == NF_DROP && f.nlive == 0 && f.dels == 3,
+	       "stream too big: 65518-byte packet growing by 21 dropped, 3 expectations undone (%u left)", f.nlive);
+	c.seq[0] = s1;
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,2,156,64\r\n", &v);
+	pt_payload_is(&v, "PORT 192,168,100,100,156,64\r\n", "stream too big: the stream is as before the drop");
+	dispatch_free(&dp);
+}
+
+/* Only established packets are parsed; a late destroy event for a reused id spares the new
+ * connection. */
+static void test_lifecycle(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c, other;
+	struct qmsg_verdict v;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, 108);
+	pt_send(&dp, &c, 0, PKT_TCP_SYN, "PORT 10,0,1,2,156,64\r\n", NULL, &v);
+	tap_ok(!v.has_exp, "stream: data on a SYN is no command");
+	pt_send(&dp, &c, 1, PKT_TCP_SYN, NULL, NULL, &v);
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,2,156,65\r\n", &v);
+	tap_ok(!v.has_exp, "stream: after SYN data the first line may be a tail: not trusted");
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,2,156,66\r\n", &v);
+	tap_ok(v.has_exp, "stream: the next line is parsed");
+	qmsg_conn_init(&other, AF_INET, "10.0.1.3", 40000, "10.0.2.2", 21, NULL, 108);
+	dispatch_conn_end(&dp, 108, &other.ct.tuple[CT_DIR_ORIGINAL]);
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,2,156,67\r\n", &v);
+	tap_ok(v.has_exp, "stream: a destroy event naming another connection with this id leaves it alone");
+	dispatch_conn_end(&dp, 108, &c.ct.tuple[CT_DIR_ORIGINAL]);
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,2,156,68\r\n", &v);
+	tap_ok(!v.has_exp, "stream: after its own destroy event the state is gone (fresh, mid-stream)");
+	dispatch_free(&dp);
+}
+
+void test_stream(void)
+{
+	test_nagle();
+	test_empty_hold();
+	test_overlap();
+	test_reorder();
+	test_retransmit();
+	test_transaction();
+	test_too_big();
+	test_lifecycle();
+}
