@@ -80,8 +80,10 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		.ops_arg = dp->ops_arg,
 	};
 
+	const struct helper_l4 *l4;
+
 	if (qp->cap_len != qp->len || pkt_parse(qp->payload, qp->len, &ctx.pkt) < 0 ||
-	    ctx.pkt.l4 != dp->proto->l4) {
+	    !(l4 = helper_l4_find(dp->proto, ctx.pkt.l4))) {
 		dp->stats.unparsed++;
 		log_rl(LOG_INFO, "packet %u: not a whole %s packet, accepted as is",
 		       qp->id, dp->proto->name);
@@ -90,7 +92,7 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 	/* enum ip_conntrack_info: IP_CT_IS_REPLY (3) is added for the reply direction. */
 	ctx.dir = qp->ctinfo >= 3 ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
 	ctx.state = conn_get(&dp->conns, qp->ct.id, &qp->ct.tuple[CT_DIR_ORIGINAL], &ctx.fresh);
-	dp->proto->help(&ctx, res);
+	l4->help(&ctx, res);
 	/* A length change under NAT makes the kernel adjust TCP sequence numbers, which it gets
 	 * wrong for IPv6 (see pkt_v6_seqadj_workaround).  The rewritten packet is dp->out and
 	 * keeps the input's headers, so ctx.pkt still describes it. */

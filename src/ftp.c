@@ -31,7 +31,7 @@ static bool ftp_expect(const struct help_ctx *ctx, const struct ftp_match *m, st
 	if (memcmp(announced.all, here->src.all, 16)) {
 		/* A client naming another host is the FTP bounce attack: never, even when loose.
 		 * A server naming another address is a partially NATed server; only when loose. */
-		if (ctx->dir == CT_DIR_ORIGINAL || !(ctx->cfg->flags & FTP_F_LOOSE)) {
+		if (ctx->dir == CT_DIR_ORIGINAL || !ctx->cfg->opt[FTP_OPT_LOOSE]) {
 			log_rl(LOG_INFO, "ftp: ct %u: announced address is not the sender's, ignored",
 			       ct->id);
 			return false;
@@ -198,23 +198,25 @@ static const struct cthelper_policy ftp_policy[] = {
 	{ .name = "ftp", .max_expected = 1, .timeout = 5 * 60 },
 };
 
-static const struct helper_flag ftp_flags[] = {
-	{ "loose", FTP_F_LOOSE,
-	  "accept a server reply (227/229) naming another address than the server's" },
-	{ NULL, 0, NULL },
+static const struct helper_opt ftp_opts[] = {
+	[FTP_OPT_LOOSE] = { "loose", HELPER_OPT_BOOL, 0, 1, 0,
+			    "accept a server reply (227/229) naming another address than the server's" },
 };
+
+static const struct helper_l4 ftp_l4[] = { { IPPROTO_TCP, ftp_help } };
 
 const struct helper_proto ftp_proto = {
 	.name = "ftp",
 	.summary = "FTP: PORT, EPRT, PASV (227) and EPSV (229), with NAT",
-	.l4 = IPPROTO_TCP,
 	.default_queue = 21,
-	.priv_data_len = sizeof(struct stream_kstate),
+	.l4 = ftp_l4,
+	.nl4 = 1,
+	.priv_data_len = HELPER_PRIV_DATA_LEN(struct stream_kstate),
 	.policy = ftp_policy,
 	.npolicy = 1,
-	.flags = ftp_flags,
+	.opts = ftp_opts,
+	.nopts = 1,
 	.state_size = sizeof(struct ftp_state),
-	.help = ftp_help,
 	.destroy = ftp_destroy,
 	.stream = &ftp_stream,
 };

@@ -7,7 +7,7 @@
 #include "helper.h"
 #include "stream.h"
 
-#define FTP_F_LOOSE (1U << 0)
+enum { FTP_OPT_LOOSE };	/* index of --loose in cfg->opt */
 
 struct ftp_state {
 	struct stream_dir sd[2];         /* [CT_DIR_ORIGINAL] = client, [CT_DIR_REPLY] = server */

@@ -17,20 +17,26 @@
  * carries only one), so with max_expected 1 the last command wins, as in the kernel. */
 #define HELP_EXP_MAX 4
 
-/* A protocol-specific switch (the kernel helper's boolean module parameters). */
-struct helper_flag {
+/* A protocol's own command-line option (the kernel helper's module parameters): a switch or
+ * a number in a range; its value is cfg->opt[index in the protocol's table]. */
+enum helper_opt_type { HELPER_OPT_BOOL, HELPER_OPT_UINT };
+
+struct helper_opt {
 	const char *name;
-	uint32_t bit;
+	enum helper_opt_type type;
+	uint32_t min, max, def;
 	const char *help;
 };
 
-/* Run-time settings shared by every protocol. */
+#define HELPER_OPTS_MAX 8
+#define HELPER_CLASSES_MAX 4  /* NFCTH_POLICY_SET_MAX */
+
+/* Run-time settings: the protocol's defaults, as the command line changed them. */
 struct helper_cfg {
 	const char *name;         /* helper name registered in the kernel */
 	uint16_t queue;
-	uint32_t flags;           /* helper_flag bits */
-	uint32_t max_expected;    /* policy of class 0 */
-	uint32_t expect_timeout;
+	struct cthelper_policy policy[HELPER_CLASSES_MAX]; /* per expectation class */
+	uint32_t opt[HELPER_OPTS_MAX];
 	uint32_t max_conns;
 	int verbose;
 };
@@ -81,17 +87,32 @@ struct help_ctx {
 	void *ops_arg;
 };
 
+/* One transport protocol a helper serves (SIP: UDP and TCP under one name). */
+struct helper_l4 {
+	uint8_t proto;             /* IPPROTO_TCP / IPPROTO_UDP */
+	void (*help)(struct help_ctx *ctx, struct help_result *res);
+};
+
+/* The kernel keeps at most this much per conntrack for a userspace helper that stays safe on
+ * kernels without the 2026 GRE keymap fix (they read bytes 16-31 as pointers). */
+#define HELPER_KSTATE_MAX 16
+/* priv_data_len of a protocol: the size of its kernel-kept struct, checked at compile time. */
+#define HELPER_PRIV_DATA_LEN(type) \
+	(sizeof(type) + 0 * sizeof(struct { _Static_assert(sizeof(type) <= HELPER_KSTATE_MAX, \
+		"kernel-kept state over 16 bytes"); int x; }))
+
 struct helper_proto {
 	const char *name;          /* subcommand and default helper name */
 	const char *summary;
-	uint8_t l4;                /* IPPROTO_TCP / IPPROTO_UDP */
 	uint16_t default_queue;
-	uint32_t priv_data_len;    /* what the kernel keeps per conntrack for us (<= 32) */
-	const struct cthelper_policy *policy; /* class 0 first */
+	const struct helper_l4 *l4;
+	unsigned nl4;
+	uint32_t priv_data_len;    /* HELPER_PRIV_DATA_LEN(the protocol's kernel-kept struct) */
+	const struct cthelper_policy *policy; /* the expectation classes, class 0 first */
 	uint32_t npolicy;
-	const struct helper_flag *flags;      /* NULL-terminated by name */
+	const struct helper_opt *opts;
+	unsigned nopts;
 	size_t state_size;
-	void (*help)(struct help_ctx *ctx, struct help_result *res);
 	/* The conntrack ended (or its entry is recycled): give back what the state holds. */
 	void (*destroy)(struct pool *pool, void *state);
 	const struct stream_proto *stream; /* TCP stream protocols: sizes the pool's blocks */
@@ -99,6 +120,10 @@ struct helper_proto {
 
 /* The table: one entry per protocol file. */
 const struct helper_proto *helper_find(const char *name);
+/* The protocol's defaults (name, queue, classes, options); max_conns is the caller's. */
+void helper_cfg_init(struct helper_cfg *cfg, const struct helper_proto *p);
+/* The help function for an L4 protocol, NULL if the helper does not serve it. */
+const struct helper_l4 *helper_l4_find(const struct helper_proto *p, uint8_t l4);
 extern const struct helper_proto *const helper_protos[];
 
 /* Whether the conntrack is NATed (IPS_SRC_NAT | IPS_DST_NAT): rewriting is needed and the

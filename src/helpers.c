@@ -10,6 +10,25 @@ const struct helper_proto *const helper_protos[] = {
 	NULL,
 };
 
+void helper_cfg_init(struct helper_cfg *cfg, const struct helper_proto *p)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->name = p->name;
+	cfg->queue = p->default_queue;
+	for (unsigned i = 0; i < p->npolicy && i < HELPER_CLASSES_MAX; i++)
+		cfg->policy[i] = p->policy[i];
+	for (unsigned i = 0; i < p->nopts && i < HELPER_OPTS_MAX; i++)
+		cfg->opt[i] = p->opts[i].def;
+}
+
+const struct helper_l4 *helper_l4_find(const struct helper_proto *p, uint8_t l4)
+{
+	for (unsigned i = 0; i < p->nl4; i++)
+		if (p->l4[i].proto == l4)
+			return &p->l4[i];
+	return NULL;
+}
+
 const struct helper_proto *helper_find(const char *name)
 {
 	for (unsigned i = 0; helper_protos[i]; i++)

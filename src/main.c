@@ -27,17 +27,39 @@ static void usage(FILE *f)
 		const struct helper_proto *p = helper_protos[i];
 
 		fprintf(f, "  %-6s %s (default queue %u)\n", p->name, p->summary, p->default_queue);
-		for (const struct helper_flag *fl = p->flags; fl && fl->name; fl++)
-			fprintf(f, "         --%-10s %s\n", fl->name, fl->help);
+		for (unsigned c = 0; c < p->npolicy; c++)
+			fprintf(f, "         class %-10s %u expectations, %u s\n", p->policy[c].name,
+				p->policy[c].max_expected, p->policy[c].timeout);
+		for (unsigned o = 0; o < p->nopts; o++) {
+			const struct helper_opt *op = &p->opts[o];
+
+			if (op->type == HELPER_OPT_BOOL)
+				fprintf(f, "         --%-16s %s\n", op->name, op->help);
+			else
+				fprintf(f, "         --%s N %*s%s (%u-%u, default %u)\n", op->name,
+					(int)(14 - strlen(op->name) > 14 ? 0 : 14 - strlen(op->name)), "",
+					op->help, op->min, op->max, op->def);
+		}
 	}
 	fprintf(f, "\noptions:\n"
 		"  --name NAME          helper name in the kernel (default: the protocol's name)\n"
 		"  --queue N            nfnetlink_queue number (default: per protocol)\n"
-		"  --max-expected N     pending expectations per connection, 1-255 (default: as the kernel)\n"
-		"  --expect-timeout S   seconds an expectation waits (default: as the kernel)\n"
+		"  --max-expected [CLASS=]N\n"
+		"                       pending expectations per connection, 1-255 (default: as the\n"
+		"                       kernel; CLASS defaults to the first class)\n"
+		"  --expect-timeout [CLASS=]S\n"
+		"                       seconds an expectation waits (default: as the kernel)\n"
 		"  --max-conns N        connections tracked at once (default %u)\n"
 		"  --unregister         remove the kernel registration and exit\n"
 		"  -v                   more log; twice for debug\n", DEFAULT_MAX_CONNS);
+}
+
+static void need_value(const char *opt, const char *val)
+{
+	if (!val) {
+		fprintf(stderr, "nfhelper: %s needs a value; see nfhelper --help\n", opt);
+		exit(2);
+	}
 }
 
 /* A number within [min, max], or exit with a message. */
@@ -46,10 +68,7 @@ static uint32_t number(const char *opt, const char *val, uint32_t min, uint32_t 
 	char *end;
 	unsigned long v;
 
-	if (!val) {
-		fprintf(stderr, "nfhelper: %s needs a value; see nfhelper --help\n", opt);
-		exit(2);
-	}
+	need_value(opt, val);
 	errno = 0;
 	v = strtoul(val, &end, 10);
 	if (errno || *end || end == val || val[0] == '-' || v < min || v > max) {
@@ -59,15 +78,48 @@ static uint32_t number(const char *opt, const char *val, uint32_t min, uint32_t 
 	return (uint32_t)v;
 }
 
-static bool proto_flag(const struct helper_proto *p, const char *name, struct helper_cfg *cfg)
+/* "[CLASS=]N" for the per-class policy options: the class named, or the first. */
+static struct cthelper_policy *class_value(const struct helper_proto *p, struct helper_cfg *cfg,
+					   const char *opt, const char **val)
 {
-	for (const struct helper_flag *fl = p->flags; fl && fl->name; fl++) {
-		if (!strcmp(fl->name, name)) {
-			cfg->flags |= fl->bit;
-			return true;
+	const char *eq;
+
+	need_value(opt, *val);
+	eq = strchr(*val, '=');
+	if (!eq)
+		return &cfg->policy[0];
+	for (unsigned c = 0; c < p->npolicy; c++) {
+		if (strlen(p->policy[c].name) == (size_t)(eq - *val) &&
+		    !strncmp(p->policy[c].name, *val, (size_t)(eq - *val))) {
+			*val = eq + 1;
+			return &cfg->policy[c];
 		}
 	}
-	return false;
+	fprintf(stderr, "nfhelper: unknown expectation class in '%s' for %s; %s has:", *val, opt, p->name);
+	for (unsigned c = 0; c < p->npolicy; c++)
+		fprintf(stderr, " %s", p->policy[c].name);
+	fprintf(stderr, "\n");
+	exit(2);
+}
+
+/* A protocol option: --NAME for a switch, --NAME N for a number.  Returns how many
+ * arguments it took (0: not one of the protocol's). */
+static int proto_option(const struct helper_proto *p, struct helper_cfg *cfg, const char *a,
+			const char *val)
+{
+	for (unsigned o = 0; a[0] == '-' && a[1] == '-' && o < p->nopts; o++) {
+		const struct helper_opt *op = &p->opts[o];
+
+		if (strcmp(op->name, a + 2))
+			continue;
+		if (op->type == HELPER_OPT_BOOL) {
+			cfg->opt[o] = 1;
+			return 1;
+		}
+		cfg->opt[o] = number(a, val, op->min, op->max);
+		return 2;
+	}
+	return 0;
 }
 
 /* Parse the options after PROTOCOL; returns true for --unregister. */
@@ -77,6 +129,8 @@ static bool parse_options(const struct helper_proto *p, struct helper_cfg *cfg, 
 
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		struct cthelper_policy *pol;
+		int n;
 
 		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			cfg->verbose++;
@@ -92,14 +146,18 @@ static bool parse_options(const struct helper_proto *p, struct helper_cfg *cfg, 
 		} else if (!strcmp(a, "--queue")) {
 			cfg->queue = (uint16_t)number(a, val, 0, 65535), i++;
 		} else if (!strcmp(a, "--max-expected")) {
-			cfg->max_expected = number(a, val, 1, 255), i++;
+			pol = class_value(p, cfg, a, &val);
+			pol->max_expected = number(a, val, 1, 255), i++;
 		} else if (!strcmp(a, "--expect-timeout")) {
-			cfg->expect_timeout = number(a, val, 1, 86400), i++;
+			pol = class_value(p, cfg, a, &val);
+			pol->timeout = number(a, val, 1, 86400), i++;
 		} else if (!strcmp(a, "--max-conns")) {
 			cfg->max_conns = number(a, val, 16, 1U << 24), i++;
 		} else if (!strcmp(a, "--unregister")) {
 			unregister = true;
-		} else if (!(a[0] == '-' && a[1] == '-' && proto_flag(p, a + 2, cfg))) {
+		} else if ((n = proto_option(p, cfg, a, val)) > 0) {
+			i += n - 1;
+		} else {
 			fprintf(stderr, "nfhelper: unknown option '%s' for %s; see nfhelper --help\n", a, p->name);
 			exit(2);
 		}
@@ -126,11 +184,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nfhelper: unknown protocol '%s'; see nfhelper --help\n", argv[1]);
 		return 2;
 	}
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.name = p->name;
-	cfg.queue = p->default_queue;
-	cfg.max_expected = p->policy[0].max_expected;
-	cfg.expect_timeout = p->policy[0].timeout;
+	helper_cfg_init(&cfg, p);
 	cfg.max_conns = DEFAULT_MAX_CONNS;
 	bool unregister = parse_options(p, &cfg, argc, argv);
 

@@ -35,8 +35,8 @@ static bool common_error(const char *what, int err)
 
 struct dump_ctx {
 	const char *name;
-	uint8_t l4;
-	bool ours[2];           /* already registered by a userspace helper: [v4], [v6] */
+	const struct helper_proto *proto;
+	bool ours[2][2];        /* already registered by a userspace helper: [v4/v6][l4 index] */
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *arg)
@@ -44,10 +44,11 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 	struct dump_ctx *d = arg;
 	struct cthelper_entry e;
 
-	if (cthelper_entry_decode(nlh, &e) < 0 || strcmp(e.name, d->name) || e.l4 != d->l4)
+	if (cthelper_entry_decode(nlh, &e) < 0 || strcmp(e.name, d->name))
 		return 0;
-	if (e.l3 == AF_INET || e.l3 == AF_INET6)
-		d->ours[e.l3 == AF_INET6] = true;
+	for (unsigned j = 0; j < d->proto->nl4 && j < 2; j++)
+		if (e.l4 == d->proto->l4[j].proto && (e.l3 == AF_INET || e.l3 == AF_INET6))
+			d->ours[e.l3 == AF_INET6][j] = true;
 	return 0;
 }
 
@@ -101,20 +102,18 @@ static int setup_probe(struct nl_sock *s, struct dump_ctx *d)
 static int setup_register(struct nl_sock *s, const struct helper_proto *proto, const struct helper_cfg *cfg,
 			  const struct dump_ctx *d)
 {
-	struct cthelper_policy policy[4];
+	/* One registration per L3 and L4 protocol, all under one name and queue. */
+	for (unsigned j = 0; j < proto->nl4 && j < 2; j++) {
+		for (unsigned i = 0; i < sizeof(families); i++) {
+			struct cthelper_reg r = {
+				.name = cfg->name, .l3 = families[i], .l4 = proto->l4[j].proto,
+				.queue = cfg->queue, .priv_data_len = proto->priv_data_len,
+				.npolicy = proto->npolicy, .policy = cfg->policy,
+			};
 
-	memcpy(policy, proto->policy, proto->npolicy * sizeof(policy[0]));
-	policy[0].max_expected = cfg->max_expected;
-	policy[0].timeout = cfg->expect_timeout;
-	for (unsigned i = 0; i < sizeof(families); i++) {
-		struct cthelper_reg r = {
-			.name = cfg->name, .l3 = families[i], .l4 = proto->l4, .queue = cfg->queue,
-			.priv_data_len = proto->priv_data_len, .npolicy = proto->npolicy,
-			.policy = policy,
-		};
-
-		if (register_one(s, &r, d->ours[i]) < 0)
-			return -1;
+			if (register_one(s, &r, d->ours[i][j]) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -171,7 +170,7 @@ static int open_sock(struct nl_sock *s, uint32_t groups, const char *what)
 
 int setup_open(struct setup_socks *s, const struct helper_proto *proto, const struct helper_cfg *cfg)
 {
-	struct dump_ctx d = { .name = cfg->name, .l4 = proto->l4 };
+	struct dump_ctx d = { .name = cfg->name, .proto = proto };
 
 	memset(s, 0, sizeof(*s));
 	s->queue.fd = s->ctreq.fd = s->events.fd = -1;
@@ -211,11 +210,12 @@ int setup_unregister(const struct helper_proto *proto, const struct helper_cfg *
 
 	if (open_sock(&s, 0, "open nfnetlink") < 0)
 		return -1;
-	for (unsigned i = 0; i < sizeof(families); i++) {
+	for (unsigned k = 0; k < 2 * proto->nl4; k++) {
+		uint8_t l3 = families[k % 2], l4 = proto->l4[k / 2].proto;
 		char what[64];
 
-		snprintf(what, sizeof(what), "unregister helper %s (%s)", cfg->name, family_name(families[i]));
-		cthelper_del_build(&m, buf, sizeof(buf), ++s.seq, cfg->name, families[i], proto->l4);
+		snprintf(what, sizeof(what), "unregister helper %s (%s)", cfg->name, family_name(l3));
+		cthelper_del_build(&m, buf, sizeof(buf), ++s.seq, cfg->name, l3, l4);
 		err = nl_sock_request(&s, m.nlh, NULL, NULL);
 		if (!err || err == -ENOENT)
 			continue;

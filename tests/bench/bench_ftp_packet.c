@@ -81,7 +81,7 @@ static double now(void)
 static void run(bool nat)
 {
 	static struct msg msgs[SESSIONS * NSCRIPT];
-	struct helper_cfg cfg = { .name = "ftp", .queue = 21, .max_expected = 1, .expect_timeout = 300,
+	struct helper_cfg cfg = { .name = "ftp", .queue = 21, .policy = { { "ftp", 1, 300 } },
 				  .max_conns = SESSIONS * 2 };
 	struct dispatch dp;
 	struct help_result res;

@@ -57,7 +57,7 @@ static void check_verdict(const struct nlmsghdr *out, uint32_t id, uint32_t inle
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct helper_cfg cfg = { .name = "ftp", .queue = 21, .max_expected = 1, .expect_timeout = 300,
+	struct helper_cfg cfg = { .name = "ftp", .queue = 21, .policy = { { "ftp", 1, 300 } },
 				  .max_conns = 16 };
 	struct dispatch dp;
 	struct qmsg_conn c;
@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	cfg.flags = (data[0] & 4) ? FTP_F_LOOSE : 0;
+	cfg.opt[FTP_OPT_LOOSE] = (data[0] & 4) != 0;
 	if (dispatch_init(&dp, &ftp_proto, &cfg) < 0)
 		abort();
 	if (data[0] & 8) {

@@ -18,7 +18,7 @@
 #include "tap.h"
 
 static struct helper_cfg cfg = {
-	.name = "ftp", .queue = 21, .max_expected = 1, .expect_timeout = 300, .max_conns = 64,
+	.name = "ftp", .queue = 21, .policy = { { "ftp", 1, 300 } }, .max_conns = 64,
 };
 /* The expectation in v: from src to dst:dport, any source port, full addresses. */
 static void expect_is(const struct qmsg_verdict *v, uint8_t l3, const char *src, const char *dst,
@@ -84,7 +84,7 @@ static void test_loose(void)
 	struct qmsg_conn c;
 	struct qmsg_verdict v;
 
-	lc.flags = FTP_F_LOOSE;
+	lc.opt[FTP_OPT_LOOSE] = 1;
 	dispatch_init(&dp, &ftp_proto, &lc);
 	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, 12);
 	pt_handshake(&dp, &c);

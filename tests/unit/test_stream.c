@@ -15,7 +15,7 @@
 #include "tap.h"
 
 static struct helper_cfg cfg = {
-	.name = "ftp", .queue = 21, .max_expected = 4, .expect_timeout = 300, .max_conns = 64,
+	.name = "ftp", .queue = 21, .policy = { { "ftp", 4, 300 } }, .max_conns = 64,
 };
 
 static void nat_conn(struct dispatch *dp, struct qmsg_conn *c, struct fakect *f, uint32_t id)
