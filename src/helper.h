@@ -18,8 +18,9 @@
 #define HELP_EXP_MAX 4
 
 /* A protocol's own command-line option (the kernel helper's module parameters): a switch or
- * a number in a range; its value is cfg->opt[index in the protocol's table]. */
-enum helper_opt_type { HELPER_OPT_BOOL, HELPER_OPT_UINT };
+ * a number in a range, its value in cfg->opt[index in the protocol's table]; or the kernel
+ * module's name for an expectation class's limit or timeout (class index in def). */
+enum helper_opt_type { HELPER_OPT_BOOL, HELPER_OPT_UINT, HELPER_OPT_CLASS_MAX, HELPER_OPT_CLASS_TIMEOUT };
 
 struct helper_opt {
 	const char *name;

@@ -3,10 +3,11 @@
 #include <string.h>
 #include "helper.h"
 
-extern const struct helper_proto ftp_proto;
+extern const struct helper_proto ftp_proto, irc_proto;
 
 const struct helper_proto *const helper_protos[] = {
 	&ftp_proto,
+	&irc_proto,
 	NULL,
 };
 
@@ -18,7 +19,8 @@ void helper_cfg_init(struct helper_cfg *cfg, const struct helper_proto *p)
 	for (unsigned i = 0; i < p->npolicy && i < HELPER_CLASSES_MAX; i++)
 		cfg->policy[i] = p->policy[i];
 	for (unsigned i = 0; i < p->nopts && i < HELPER_OPTS_MAX; i++)
-		cfg->opt[i] = p->opts[i].def;
+		if (p->opts[i].type == HELPER_OPT_BOOL || p->opts[i].type == HELPER_OPT_UINT)
+			cfg->opt[i] = p->opts[i].def;
 }
 
 const struct helper_l4 *helper_l4_find(const struct helper_proto *p, uint8_t l4)

@@ -36,9 +36,8 @@ static void usage(FILE *f)
 			if (op->type == HELPER_OPT_BOOL)
 				fprintf(f, "         --%-16s %s\n", op->name, op->help);
 			else
-				fprintf(f, "         --%s N %*s%s (%u-%u, default %u)\n", op->name,
-					(int)(14 - strlen(op->name) > 14 ? 0 : 14 - strlen(op->name)), "",
-					op->help, op->min, op->max, op->def);
+				fprintf(f, "         --%s N\n                            %s (%u-%u)\n",
+					op->name, op->help, op->min, op->max);
 		}
 	}
 	fprintf(f, "\noptions:\n"
@@ -112,12 +111,20 @@ static int proto_option(const struct helper_proto *p, struct helper_cfg *cfg, co
 
 		if (strcmp(op->name, a + 2))
 			continue;
-		if (op->type == HELPER_OPT_BOOL) {
+		switch (op->type) {
+		case HELPER_OPT_BOOL:
 			cfg->opt[o] = 1;
 			return 1;
+		case HELPER_OPT_CLASS_MAX:
+			cfg->policy[op->def].max_expected = number(a, val, op->min, op->max);
+			return 2;
+		case HELPER_OPT_CLASS_TIMEOUT:
+			cfg->policy[op->def].timeout = number(a, val, op->min, op->max);
+			return 2;
+		default:
+			cfg->opt[o] = number(a, val, op->min, op->max);
+			return 2;
 		}
-		cfg->opt[o] = number(a, val, op->min, op->max);
-		return 2;
 	}
 	return 0;
 }
