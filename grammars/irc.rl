@@ -59,7 +59,7 @@
 	action a4dig { st->a4 = st->a4 * 10 + (fc - '0'); }
 	action fam4  { st->cur.family = 4; }
 	action pdig  { st->port = st->port * 10 + (fc - '0'); }
-	action mark  { st->cur.off = POS(fpc); }
+	action mark  { st->cur.off = POS(fpc); st->marked = 1; }
 	action mend  { st->cur.len = POS(fpc) - st->cur.off; }
 
 	action t_send  { st->cur.type = IRC_SEND; }
@@ -181,7 +181,7 @@ static void line_reset(struct irc_parser *st, uint64_t next)
 {
 	st->line_start = next;
 	st->a4 = st->port = st->num = st->dec = 0;
-	st->ngroups = st->ndig = st->nv4 = st->colon = 0;
+	st->ngroups = st->ndig = st->nv4 = st->colon = st->marked = 0;
 	st->gap = NO_GAP;
 	st->cur = (struct irc_match){ 0 };
 }

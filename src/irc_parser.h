@@ -43,6 +43,7 @@ struct irc_parser {
 	uint64_t pos;        /* stream offset of the next byte */
 	uint64_t line_start;
 	uint8_t candidate;   /* the unfinished line [line_start, pos) can still become a match */
+	uint8_t marked;      /* the candidate's replaceable text (address) began at cur.off */
 	/* private to the grammar: bounded accumulators of the current line */
 	uint32_t a4;                 /* decimal address (the grammar caps it at 2^32 - 1) */
 	uint32_t port;               /* at most 5 digits, capped at 65535 by the grammar */
