@@ -46,9 +46,9 @@ static bool ftp_expect(const struct help_ctx *ctx, const struct ftp_match *m, st
 
 /* nf_nat_ftp_fmt_cmd: the text that replaces match->off/len, with the address the peer
  * must use (where this packet goes, seen from the other side) and the port NAT gave. */
-static int ftp_fmt(const struct help_ctx *ctx, const struct ftp_match *m, uint16_t port, char *buf,
-		   size_t cap)
+static int ftp_fmt(const struct help_ctx *ctx, const void *match, uint16_t port, char *buf, size_t cap)
 {
+	const struct ftp_match *m = match;
 	const union ct_addr *a = &ctx->ct->tuple[!ctx->dir].dst;
 	const uint8_t *b = a->v6;
 
@@ -69,33 +69,6 @@ static int ftp_fmt(const struct help_ctx *ctx, const struct ftp_match *m, uint16
 	}
 }
 
-/* Under NAT (nf_nat_ftp): the expectation gets a port on the NAT side — the announced one,
- * or another when that is taken — and the text announcing it is rewritten.  False when no
- * port could be had or the text cannot be replaced (the packet is then dropped). */
-static bool ftp_nat(struct help_ctx *ctx, const struct ftp_match *m, struct ct_expect *exp,
-		    struct stream_pkt *sp, struct help_result *res)
-{
-	char text[64];	/* longest: EPRT |2| with an uncompressed IPv6 address */
-	uint8_t old[64];
-	int port = help_expect_nat(ctx, exp, res), len;
-	struct ct_expect *e;
-
-	if (port == 0)
-		return false;
-	if (port < 0) {	/* no synchronous creation: the verdict carries it, port unchanged */
-		port = m->port;
-		if ((e = help_expect_add(res)))
-			*e = *exp;
-	}
-	len = ftp_fmt(ctx, m, (uint16_t)port, text, sizeof(text));
-	if (len <= 0 || len >= (int)sizeof(text))
-		return false;
-	if ((uint32_t)len == m->len && stream_copy(sp, m->off, m->off + m->len, old) == m->len &&
-	    !memcmp(old, text, (size_t)len))
-		return true;	/* already right (an unNATed address, a kept port) */
-	return stream_edit(sp, m->off, (uint32_t)m->len, text, (uint32_t)len) == 0;
-}
-
 static bool ftp_match_help(struct help_ctx *ctx, const struct ftp_match *m, struct stream_pkt *sp,
 			   struct help_result *res)
 {
@@ -114,7 +87,7 @@ static bool ftp_match_help(struct help_ctx *ctx, const struct ftp_match *m, stru
 	/* Text that has left already cannot be rewritten: no expectation for it either. */
 	if (m->off < sp->sent)
 		return true;
-	if (ftp_nat(ctx, m, &exp, sp, res))
+	if (stream_expect_announce(ctx, sp, &exp, m->off, (uint32_t)m->len, ftp_fmt, m, res))
 		return true;
 	log_rl(LOG_WARNING, "ftp: ct %u: no free port for the expectation or cannot rewrite", ctx->ct->id);
 	return false;
@@ -144,15 +117,6 @@ static void ftp_stream_sync(void *parser, int dir, uint64_t off)
 	ftp_parser_init(parser, dir == CT_DIR_ORIGINAL ? FTP_CLIENT : FTP_SERVER, off);
 }
 
-/* After a restart or a gap nothing is known about line boundaries: resume after the next
- * line feed, exactly like nf_conntrack_ftp waits for a packet ending in one. */
-static int ftp_stream_boundary(const uint8_t *data, uint32_t len)
-{
-	const uint8_t *nl = memchr(data, '\n', len);
-
-	return nl ? (int)(nl + 1 - data) : -1;
-}
-
 static bool ftp_stream_idle(const void *parser)
 {
 	const struct ftp_parser *p = parser;
@@ -172,7 +136,7 @@ static const struct stream_proto ftp_stream = {
 	.parser_size = sizeof(struct ftp_parser),
 	.hold_max = FTP_LINE_MAX,
 	.sync = ftp_stream_sync,
-	.boundary = ftp_stream_boundary,
+	.boundary = stream_line_boundary,
 	.idle = ftp_stream_idle,
 	.hold_from = ftp_stream_hold_from,
 	.parse = ftp_stream_parse,

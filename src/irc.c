@@ -29,7 +29,7 @@ static bool irc_addr_ok(const struct help_ctx *ctx, const struct irc_match *m)
 
 /* nf_nat_irc: "<address> <port>" with the address the peer must use (the client's address
  * after NAT) — decimal for IPv4 as the kernel prints it, compressed text for IPv6. */
-static int irc_fmt(const struct help_ctx *ctx, uint16_t port, char *buf, size_t cap)
+static int irc_fmt(const struct help_ctx *ctx, const void *m, uint16_t port, char *buf, size_t cap)
 {
 	const union ct_addr *a = &ctx->ct->tuple[CT_DIR_REPLY].dst;
 	char text[INET6_ADDRSTRLEN];
@@ -39,30 +39,6 @@ static int irc_fmt(const struct help_ctx *ctx, uint16_t port, char *buf, size_t 
 	if (!inet_ntop(AF_INET6, a->v6, text, sizeof(text)))
 		return -1;
 	return snprintf(buf, cap, "%s %u", text, port);
-}
-
-static bool irc_nat(struct help_ctx *ctx, const struct irc_match *m, struct ct_expect *exp,
-		    struct stream_pkt *sp, struct help_result *res)
-{
-	char text[INET6_ADDRSTRLEN + 8];
-	uint8_t old[sizeof(text)];
-	int port = help_expect_nat(ctx, exp, res), len;
-	struct ct_expect *e;
-
-	if (port == 0)
-		return false;
-	if (port < 0) {	/* no synchronous creation: the verdict carries it, port unchanged */
-		port = m->port;
-		if ((e = help_expect_add(res)))
-			*e = *exp;
-	}
-	len = irc_fmt(ctx, (uint16_t)port, text, sizeof(text));
-	if (len <= 0 || len >= (int)sizeof(text))
-		return false;
-	if ((uint32_t)len == m->len && stream_copy(sp, m->off, m->off + m->len, old) == m->len &&
-	    !memcmp(old, text, (size_t)len))
-		return true;
-	return stream_edit(sp, m->off, (uint32_t)m->len, text, (uint32_t)len) == 0;
 }
 
 static bool irc_match_help(struct help_ctx *ctx, const struct irc_match *m, struct stream_pkt *sp,
@@ -86,7 +62,7 @@ static bool irc_match_help(struct help_ctx *ctx, const struct irc_match *m, stru
 	if (m->off < sp->sent)	/* its text has left already: neither rewrite nor expectation */
 		return true;
 	help_expect_follow_master(ctx, &exp, &ctx->ct->tuple[CT_DIR_ORIGINAL].src, m->port);
-	if (irc_nat(ctx, m, &exp, sp, res))
+	if (stream_expect_announce(ctx, sp, &exp, m->off, (uint32_t)m->len, irc_fmt, m, res))
 		return true;
 	log_rl(LOG_WARNING, "irc: ct %u: no free port for a DCC or cannot rewrite it", ctx->ct->id);
 	return false;
@@ -116,13 +92,6 @@ static void irc_stream_sync(void *parser, int dir, uint64_t off)
 	irc_parser_init(parser, off);
 }
 
-static int irc_stream_boundary(const uint8_t *data, uint32_t len)
-{
-	const uint8_t *nl = memchr(data, '\n', len);
-
-	return nl ? (int)(nl + 1 - data) : -1;
-}
-
 static bool irc_stream_idle(const void *parser)
 {
 	const struct irc_parser *p = parser;
@@ -142,7 +111,7 @@ static const struct stream_proto irc_stream = {
 	.parser_size = sizeof(struct irc_parser),
 	.hold_max = IRC_LINE_MAX,
 	.sync = irc_stream_sync,
-	.boundary = irc_stream_boundary,
+	.boundary = stream_line_boundary,
 	.idle = irc_stream_idle,
 	.hold_from = irc_stream_hold_from,
 	.parse = irc_stream_parse,

@@ -446,6 +446,38 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	stream_new(ctx, sp, sd, parser, k, &o, start, changed, res);
 }
 
+int stream_line_boundary(const uint8_t *data, uint32_t len)
+{
+	const uint8_t *nl = memchr(data, '\n', len);
+
+	return nl ? (int)(nl + 1 - data) : -1;
+}
+
+bool stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct ct_expect *exp,
+			    uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			    struct help_result *res)
+{
+	char text[96];
+	uint8_t old[sizeof(text)];
+	uint16_t want = exp->tuple.dport;
+	int port = help_expect_nat(ctx, exp, res), n;
+	struct ct_expect *e;
+
+	if (port == 0)
+		return false;
+	if (port < 0) {	/* no synchronous creation: the verdict carries it, port unchanged */
+		port = want;
+		if ((e = help_expect_add(res)))
+			*e = *exp;
+	}
+	n = fmt(ctx, m, (uint16_t)port, text, sizeof(text));
+	if (n <= 0 || n >= (int)sizeof(text))
+		return false;
+	if ((uint32_t)n == len && stream_copy(sp, off, off + len, old) == len && !memcmp(old, text, len))
+		return true;	/* already right: an address NAT kept, the same port */
+	return stream_edit(sp, off, len, text, (uint32_t)n) == 0;
+}
+
 void stream_release(struct pool *pool, struct stream_dir *sd)
 {
 	pool_put(pool, &sd->block);

@@ -92,6 +92,23 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 /* Give back the direction's pool block (the conntrack ended). */
 void stream_release(struct pool *pool, struct stream_dir *sd);
 
+/* For line-based protocols (FTP, IRC): after a restart or a gap nothing is known about line
+ * boundaries; resume after the next line feed, exactly like nf_conntrack_ftp waits for a
+ * packet ending in one.  The stream_proto boundary callback. */
+int stream_line_boundary(const uint8_t *data, uint32_t len);
+
+/* Formats the text that announces port (the port NAT gave) for match m; bytes or -1. */
+typedef int (*stream_fmt_fn)(const struct help_ctx *ctx, const void *m, uint16_t port, char *buf, size_t cap);
+
+/* Under NAT (nf_nat_ftp, nf_nat_irc, ...): create exp on the announced port or another free
+ * one, and replace stream bytes [off, off + len) with fmt's text for the port it got (unless
+ * they already say exactly that).  Without synchronous creation the verdict carries exp with
+ * its port.  False when no port could be had or the text cannot be replaced: the caller's
+ * parse callback then returns false and the packet is dropped, as the kernel does. */
+bool stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct ct_expect *exp,
+			    uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			    struct help_result *res);
+
 /* For parse callbacks: replace [off, off + len) of the stream with text.  Edits must come in
  * stream order, not overlap, and not start before sp->sent.  0, -EINVAL or -ENOSPC. */
 int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len);
