@@ -173,9 +173,10 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 			drain(&s, &s.events, &dp, buf);
 	}
 	log_msg(LOG_INFO, "stopping: %llu packets, %llu rewritten, %llu expectations, %llu dropped, "
-		"%llu connections recycled early", (unsigned long long)dp.stats.packets,
+		"%llu refused, %llu connections recycled early", (unsigned long long)dp.stats.packets,
 		(unsigned long long)dp.stats.rewritten, (unsigned long long)dp.stats.expectations,
-		(unsigned long long)dp.stats.dropped, (unsigned long long)dp.conns.evicted);
+		(unsigned long long)dp.stats.dropped, (unsigned long long)dp.stats.refused,
+		(unsigned long long)dp.conns.evicted);
 	/* Closing the queue socket unbinds the queue; the kernel registration stays (see README). */
 	setup_close(&s);
 	dispatch_free(&dp);

@@ -140,5 +140,6 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	dp->stats.rewritten += v.payload != NULL;
 	dp->stats.expectations += res->nexp + res->created;
 	dp->stats.dropped += res->verdict != NF_ACCEPT;
+	dp->stats.refused += res->refused;
 	return out;
 }

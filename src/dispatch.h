@@ -12,7 +12,7 @@
 #define DISPATCH_MSG_MAX (65536 + 8192)
 
 struct dispatch_stats {
-	uint64_t packets, rewritten, expectations, dropped, undecodable, unparsed;
+	uint64_t packets, rewritten, expectations, dropped, undecodable, unparsed, refused;
 };
 
 struct dispatch {

@@ -42,6 +42,7 @@ struct help_result {
 	struct ct_expect exp[HELP_EXP_MAX];
 	unsigned nexp;
 	unsigned created;               /* expectations already created through ctnetlink */
+	unsigned refused;               /* requests refused as malformed (counted, logged) */
 	struct ct_tuple master;         /* original tuple, to name the master in EXP_NEW */
 	const uint8_t *help_info;       /* the conntrack's private data as it should be now */
 	uint16_t help_info_len;         /* (sent only when the kernel's copy differs) */

@@ -3,10 +3,11 @@
 #include <string.h>
 #include "helper.h"
 
-extern const struct helper_proto ftp_proto;
+extern const struct helper_proto ftp_proto, tftp_proto;
 
 const struct helper_proto *const helper_protos[] = {
 	&ftp_proto,
+	&tftp_proto,
 	NULL,
 };
 
