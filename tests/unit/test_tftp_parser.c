@@ -91,6 +91,15 @@ static const struct pcase cases[] = {
 	  { REQ(2, 11, TFTP_MODE_NETASCII) } },
 	{ "RRQ mail", D("\0\1f\0MaIl\0"), { REQ(1, 1, TFTP_MODE_MAIL) } },
 	{ "RRQ with a high-bit filename", D("\0\1\xc3\xa9t\xc3\xa9\0octet\0"), { REQ(1, 5, TFTP_MODE_OCTET) } },
+	/* what real peers sent on loopback (tftp-hpa 5.2, busybox 1.35, curl 7.88; see README) */
+	{ "tftp-hpa get", D("\0\1hello.bin\0octet\0"), { REQ(1, 9, TFTP_MODE_OCTET) } },
+	{ "busybox tftp -g -b 1024", D("\0\1hello.bin\0octet\0blksize\0" "1024\0tsize\0" "0\0"),
+	  { REQ(1, 9, TFTP_MODE_OCTET), .present = TFTP_OPT_BLKSIZE | TFTP_OPT_TSIZE, .blksize = 1024 } },
+	{ "busybox tftp -p (tsize is the file's)", D("\0\2bbup4.txt\0octet\0blksize\0" "1024\0tsize\0" "3\0"),
+	  { REQ(2, 9, TFTP_MODE_OCTET), .present = TFTP_OPT_BLKSIZE | TFTP_OPT_TSIZE, .blksize = 1024, .tsize = 3 } },
+	{ "curl --tftp-blksize 1428", D("\0\1hello.bin\0octet\0tsize\0" "0\0blksize\0" "1428\0timeout\0" "6\0"),
+	  { REQ(1, 9, TFTP_MODE_OCTET), .present = TFTP_OPT_BLKSIZE | TFTP_OPT_TSIZE | TFTP_OPT_TIMEOUT,
+	    .blksize = 1428, .timeout = 6 } },
 	/* RFC 2347 options */
 	{ "RRQ every known option", D("\0\1f\0octet\0blksize\0" "1428\0tsize\0" "0\0timeout\0" "5\0windowsize\0" "16\0"),
 	  { REQ(1, 1, TFTP_MODE_OCTET), .present = TFTP_OPT_BLKSIZE | TFTP_OPT_TSIZE | TFTP_OPT_TIMEOUT |
