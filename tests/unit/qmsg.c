@@ -88,6 +88,41 @@ uint32_t qmsg_tcp(uint8_t *out, const struct qmsg_conn *c, int dir, uint32_t seq
 	return (uint32_t)pkt_rewrite(hdr, &p, &e, 1, out, PKT_MAX);
 }
 
+uint32_t qmsg_udp(uint8_t *out, const struct qmsg_conn *c, int dir, const void *payload, uint32_t len)
+{
+	const struct ct_tuple *t = &c->ct.tuple[dir], *back = &c->ct.tuple[!dir];
+	uint8_t hdr[48];
+	uint32_t l4;
+	struct pkt p;
+	struct pkt_edit e = { 0, 0, payload, len };
+
+	memset(hdr, 0, sizeof(hdr));
+	if (t->l3 == AF_INET) {
+		hdr[0] = 0x45;
+		hdr[3] = 28;
+		hdr[8] = 64;
+		hdr[9] = IPPROTO_UDP;
+		memcpy(hdr + 12, t->src.all, 4);
+		memcpy(hdr + 16, back->src.all, 4);
+		l4 = 20;
+	} else {
+		hdr[0] = 0x60;
+		hdr[5] = 8;
+		hdr[6] = IPPROTO_UDP;
+		hdr[7] = 64;
+		memcpy(hdr + 8, t->src.all, 16);
+		memcpy(hdr + 24, back->src.all, 16);
+		l4 = 40;
+	}
+	hdr[l4] = t->sport >> 8;
+	hdr[l4 + 1] = t->sport & 0xff;
+	hdr[l4 + 2] = t->dport >> 8;
+	hdr[l4 + 3] = t->dport & 0xff;
+	hdr[l4 + 5] = 8;
+	pkt_parse(hdr, l4 + 8, &p);
+	return (uint32_t)pkt_rewrite(hdr, &p, &e, 1, out, PKT_MAX);
+}
+
 struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, int dir,
 			     uint32_t id, const uint8_t *pkt, uint32_t len)
 {
@@ -124,6 +159,8 @@ static int exp_decode(const struct nlattr *nest, struct qmsg_verdict *v)
 	    ct_tuple_decode(tb[CTA_EXPECT_TUPLE], &v->exp_tuple) < 0 ||
 	    ct_tuple_decode(tb[CTA_EXPECT_MASK], &v->exp_mask) < 0)
 		return -EINVAL;
+	if (!tb[CTA_EXPECT_CLASS] || !nl_attr_get_be32(tb[CTA_EXPECT_CLASS], &v->exp_class))
+		v->exp_class = UINT32_MAX;
 	if (tb[CTA_EXPECT_FN] && (fn = nl_attr_get_str(tb[CTA_EXPECT_FN])))
 		snprintf(v->exp_fn, sizeof(v->exp_fn), "%s", fn);
 	if (tb[CTA_EXPECT_NAT]) {

@@ -23,6 +23,9 @@ void qmsg_conn_init(struct qmsg_conn *c, uint8_t l3, const char *client, uint16_
  * payload len bytes at sequence seq; returns its length (checksums valid). */
 uint32_t qmsg_tcp(uint8_t *out, const struct qmsg_conn *c, int dir, uint32_t seq, uint8_t flags,
 		  const void *payload, uint32_t len);
+/* Build an IPv4/IPv6 UDP datagram of conntrack c in direction dir; returns its length
+ * (checksums valid).  The ports are the tuple's: set c's tuples to IPPROTO_UDP first. */
+uint32_t qmsg_udp(uint8_t *out, const struct qmsg_conn *c, int dir, const void *payload, uint32_t len);
 /* Wrap a packet into an NFQNL_MSG_PACKET with NFQA_CT and NFQA_CT_INFO. */
 struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, int dir,
 			     uint32_t id, const uint8_t *pkt, uint32_t len);
@@ -35,6 +38,7 @@ struct qmsg_verdict {
 	bool has_ct, has_exp, exp_nat;
 	struct ct_tuple exp_tuple, exp_mask, nat_tuple;
 	uint32_t nat_dir;
+	uint32_t exp_class;      /* CTA_EXPECT_CLASS; UINT32_MAX when absent */
 	char exp_fn[32];
 	uint8_t help_info[32];   /* CTA_HELP_INFO: the private data the verdict sets */
 	uint16_t help_info_len;
