@@ -10,9 +10,10 @@
  * - PORT must be followed directly by spaces; the kernel skips anything up to the first
  *   space ("PORTX 1,2,3,4,5,6" matches there).  More than one space is accepted here
  *   (lenient: the kernel wants exactly one).
- * - Numbers are 1-3 digits and 0..255, ports 1-5 digits and 0..65535.  The kernel
- *   accumulates unbounded digits in a u32 (4294967297 wraps to 1), accepts empty numbers
- *   ("1,,3") and ORs values over 255 into the neighbouring byte.
+ * - Numbers are 1-3 digits and 0..255, ports 1-5 digits and 0..65535.  Kernels from 2026
+ *   refuse numbers over 255 and ports over 65535 too; older ones accumulate unbounded
+ *   digits in a u32 (4294967297 wraps to 1) and OR values over 255 into the neighbouring
+ *   byte.  Empty numbers ("1,,3") and more than three digits are refused here.
  * - PORT and EPRT lines must end right after the numbers (optional spaces, CRLF or LF).
  *   The kernel ignores what follows EPRT and wants '\r' right after PORT (so it misses
  *   "PORT ...\n" and "PORT ... \r\n": lenient here).

@@ -23,7 +23,7 @@ static bool ftp_expect(const struct help_ctx *ctx, const struct ftp_match *m, st
 	if (m->family == 0)	/* EPSV: the address is the sender's own (RFC 2428 3) */
 		announced = here->src;
 	else if (m->family != fam)
-		return false;	/* EPRT |2| on an IPv4 control connection: the kernel's l3num mix-up */
+		return false;	/* EPRT |2| on an IPv4 control connection (the kernel drops it) */
 	else
 		memcpy(announced.all, m->addr, fam == 4 ? 4 : 16);
 	if (m->port == 0)
