@@ -25,15 +25,18 @@ static void on_signal(int sig)
 }
 
 /* All but the last expectation go through ctnetlink before the verdict releases the packet,
- * so they exist before the peer can act on the command. */
+ * so they exist before the peer can act on the command: in one round trip. */
 static void send_extra(struct setup_socks *s, const struct help_result *res)
 {
-	for (unsigned i = 0; i + 1 < res->nexp; i++) {
-		int err = expect_create_sync(&s->ctreq, &res->master, &res->exp[i]);
+	int errs[HELP_EXP_MAX], err = expect_create_batch(&s->ctreq, &res->master, res->exp, res->nexp - 1, errs);
 
-		if (err)
-			log_rl(LOG_INFO, "cannot create expectation %u of a packet: %s", i, strerror(-err));
+	if (err) {
+		log_rl(LOG_INFO, "cannot create the extra expectations of a packet: %s", strerror(-err));
+		return;
 	}
+	for (unsigned i = 0; i + 1 < res->nexp; i++)
+		if (errs[i])
+			log_rl(LOG_INFO, "cannot create expectation %u of a packet: %s", i, strerror(-errs[i]));
 }
 
 /* The synchronous path for NAT port selection and for undoing a dropped packet's work. */

@@ -105,3 +105,29 @@ int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const s
 	err = nl_sock_request(s, nlh, NULL, NULL);
 	return err == -EEXIST ? -EBUSY : err;
 }
+
+int expect_create_batch(struct nl_sock *s, const struct ct_tuple *master, const struct ct_expect *e,
+			unsigned n, int *errs)
+{
+	uint8_t buf[4096] __attribute__((aligned(4)));
+	size_t len = 0;
+	struct nl_msg m;
+	int err;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct nlmsghdr *nlh = ct_expect_new_build(&m, buf + len, sizeof(buf) - len, 0, master, &e[i]);
+
+		if (!nlh)
+			return -EMSGSIZE;
+		nlh->nlmsg_flags |= NLM_F_EXCL;
+		len += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	err = nl_sock_batch(s, buf, len, n, errs);
+	if (err)
+		return err;
+	/* Taken: by this connection's earlier message (replaced) or another's (reported). */
+	for (unsigned i = 0; i < n; i++)
+		if (errs[i] == -EEXIST)
+			errs[i] = expect_create_sync(s, master, &e[i]);
+	return 0;
+}

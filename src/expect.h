@@ -24,4 +24,9 @@ int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master);
  * not found, e.g. in another conntrack zone). */
 int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const struct ct_expect *e);
 
+/* Create n expectations for master in one round trip; errs[i] as expect_create_sync would
+ * answer for e[i].  0, or an error for the whole batch. */
+int expect_create_batch(struct nl_sock *s, const struct ct_tuple *master, const struct ct_expect *e,
+			unsigned n, int *errs);
+
 #endif

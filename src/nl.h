@@ -84,5 +84,9 @@ ssize_t nl_sock_recv(struct nl_sock *s, void *buf, size_t cap);
  * the first negative cb return, or a socket error.  Not reentrant (one static buffer). */
 typedef int (*nl_msg_cb)(const struct nlmsghdr *nlh, void *arg); /* 0 or -errno */
 int nl_sock_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb, void *arg);
+/* n requests laid one after another in msgs (len bytes), sent in one datagram (one round
+ * trip); each gets a fresh seq and NLM_F_REQUEST|NLM_F_ACK, and errs[i] its ACK's result.
+ * Returns 0, or a socket error (errs then may hold -ETIMEDOUT for unanswered ones). */
+int nl_sock_batch(struct nl_sock *s, void *msgs, size_t len, unsigned n, int *errs);
 
 #endif

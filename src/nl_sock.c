@@ -191,3 +191,51 @@ int nl_sock_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_msg_cb cb, void 
 			return err;
 	}
 }
+
+int nl_sock_batch(struct nl_sock *s, void *msgs, size_t len, unsigned n, int *errs)
+{
+	static uint32_t buf[NL_REQUEST_BUF / 4];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	const struct nlmsghdr *r;
+	struct nlmsghdr *nlh;
+	uint32_t first;
+	unsigned i = 0, left = n;
+	size_t off = 0;
+	int err = 0;
+	ssize_t sent;
+
+	if (++s->seq == 0)
+		s->seq = 1;
+	first = s->seq;
+	while ((nlh = (struct nlmsghdr *)nl_msg_next(msgs, len, &off, &err)) && i < n) {
+		nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+		nlh->nlmsg_seq = first + i;
+		errs[i++] = -ETIMEDOUT;	/* until its answer arrives */
+	}
+	if (err || i != n)
+		return -EINVAL;
+	s->seq = first + n - 1;
+	do
+		sent = sendto(s->fd, msgs, len, 0, (struct sockaddr *)&sa, sizeof(sa));
+	while (sent < 0 && errno == EINTR);
+	if (sent < 0)
+		return -errno;
+	while (left) {
+		bool trunc;
+		ssize_t got = nl_sock_recv_raw(s, buf, sizeof(buf), &trunc);
+
+		if (got < 0)
+			return (int)got;
+		off = 0;
+		while ((r = nl_msg_next(buf, (size_t)got, &off, &err))) {
+			uint32_t k = r->nlmsg_seq - first;
+
+			if (r->nlmsg_pid != s->portid || k >= n || r->nlmsg_type != NLMSG_ERROR ||
+			    errs[k] != -ETIMEDOUT)
+				continue;
+			errs[k] = nl_msg_error(r);
+			left--;
+		}
+	}
+	return 0;
+}
