@@ -95,7 +95,7 @@ static void bench_packet(bool nat)
 		}
 		/* the requests' conntracks end: their destroy events free the state */
 		for (uint32_t s = 0; s < SESSIONS; s++)
-			conn_del(&dp.conns, 0x1000 + s);
+			dispatch_conn_end(&dp, 0x1000 + s, NULL);
 	}
 	dt = now() - t0;
 	printf("tftp_packet %s: %.0f ns/packet (%llu packets: %llu expectations, %llu refused)\n",
