@@ -179,6 +179,8 @@ bench() {
 	"$B/bench-nfhelper"
 }
 
+# vm [PROTO | PROTO/SCENARIO ...]: the VM scenarios; KERNELS= / MODES= choose the boots (default:
+# CI's: 6.1 in every mode, 6.12 with nfhelper), e.g. KERNELS=6.12 MODES="nfhelper kernel".
 vm() { release; tests/vm/run.sh "$@"; }
 
 case "${1:-all}" in
@@ -191,5 +193,5 @@ test)	deps; release; unit; fuzz 15; tests/vm/run.sh ;;
 bench)	deps; bench ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|unit|fuzz [SECONDS]|vm [SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
 esac

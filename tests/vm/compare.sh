@@ -42,16 +42,13 @@ expect() {
 # BOOT recorded for SCEN) must be equal, but setup and helper (judged on their own).
 same() {
 	local c want
+	[ -n "${C[$3/$4]-}" ] || { check 1 "$1 $2: no result of $3 for $4 to compare with (run $3 too)"; return; }
 	for c in $(echo ${C[$3/$4]-} ${C[$1/$2]-} | tr ' ' '\n' | awk '!seen[$0]++'); do
 		case $c in setup|helper) continue ;; esac
 		want=${R[$3/$4/$c]-MISSING}
-		if [ "$want" = MISSING ]; then
-			check 1 "$1 $2 $c: no result of $3 for $4 to compare with (run $3 too)"
-			continue
-		fi
+		[ "$want" = MISSING ] && { check 1 "$1 $2 $c: $3 recorded no $c for $4"; continue; }
 		expect "$1" "$2" "$c" "$want" "${5:-}"
 	done
-	[ -n "${C[$3/$4]-}" ] || check 1 "$1 $2: no result of $3 for $4 to compare with (run $3 too)"
 }
 
 PROTOS=$(for s in "$@"; do echo "${s%%/*}"; done | awk '!seen[$0]++')

@@ -89,7 +89,10 @@ expect_watch_start() {
 # NEW events normalised to proto/src/dst/sport/dport and masks (ids, timeouts, master ports
 # dropped), sorted, "; "-separated.
 expect_watch_stop() {
-	sleep 0.2	# events are asynchronous; let the last ones arrive
+	# Events are queued to its socket as they happen: once its receive queue (Rmem) is empty,
+	# conntrack has read every event up to now.
+	wait_for 2 awk -v p="$WATCH" '$2 == 12 && $3 == p { e = 1; if ($5 != 0) exit 1 } END { exit !e }' \
+		"/proc/$WATCH/net/netlink" || echo "expectation watcher did not drain its socket" >&2
 	kill "$WATCH" 2>/dev/null; wait "$WATCH" 2>/dev/null || true
 	grep -a 'NEW' "$W/expect.events" | sed 's/^.*NEW\] *[0-9]* *//' | awk '{
 		printf "%s %s %s sport=%s dport=%s %s %s msport=%s mdport=%s\n", $1, $2, $3,
