@@ -7,21 +7,76 @@ ROOT=$PWD
 B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own folders
 
 # Every package a fresh Debian 12 machine needs for every target below.
+# (The VM's protocol folders add theirs: PROTO_PKGS in tests/vm/*/proto.sh; the 6.12 kernel comes
+# from backports, see backports_kernel.)
 PKGS="musl-tools ragel clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
-      busybox-static kmod vsftpd curl nftables conntrack iproute2 python3"
+      busybox-static kmod xz-utils nftables conntrack iproute2 python3"
 
-deps() {
-	local missing=""
-	for p in $PKGS; do
+# The tftp/irc/... VM folders name the packages their servers and clients need (PROTO_PKGS).
+vm_pkgs() {
+	local f
+	for f in tests/vm/*/proto.sh; do
+		[ -e "$f" ] && (. "$f"; echo "${PROTO_PKGS:-}")
+	done
+}
+
+apt_install() {	# apt_install PACKAGE...: install what is missing (root only)
+	local missing="" p
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
 	echo "installing:$missing"
 	[ "$(id -u)" = 0 ] || { echo "cannot install packages: not root; run: sudo apt-get install$missing" >&2; exit 1; }
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null
+	[ -n "${APT_UPDATED:-}" ] || { apt-get update -q >/dev/null; APT_UPDATED=1; }
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing >/dev/null
+}
+
+# The suite of backports to this machine's Debian release, as a deb822 source with the URIs of
+# the machine's own Debian source (read here, never written down: mirrors differ per machine).
+backports_source() {
+	local codename f=/etc/apt/sources.list.d/nfhelper-backports.sources uris
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || { echo "cannot add backports: no VERSION_CODENAME in /etc/os-release" >&2; exit 1; }
+	[ -e "$f" ] && return 0
+	[ "$(id -u)" = 0 ] || { echo "cannot add $codename-backports: not root; run ./build.sh deps as root" >&2; exit 1; }
+	# deb822 paragraphs first (Debian 12's default), then one-line sources.list entries.
+	uris=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v c="$codename" '
+		/^URIs:/ { u = $0; sub(/^URIs: */, "", u) }
+		/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) hit = 1 }
+		/^$/ { if (hit && u != "") { print u; exit } hit = 0; u = "" }
+		END { if (hit && u != "") print u }' | head -1)
+	[ -n "$uris" ] || uris=$(awk -v c="$codename" '$1 == "deb" && $3 == c { print $2; exit }' \
+		/etc/apt/sources.list 2>/dev/null)
+	[ -n "$uris" ] || { echo "cannot add backports: no Debian source for $codename found in /etc/apt" >&2; exit 1; }
+	printf 'Types: deb\nURIs: %s\nSuites: %s-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		"$uris" "$codename" > "$f"
+	echo "added $f ($uris $codename-backports)"
+	apt-get update -q >/dev/null
+	APT_UPDATED=1
+}
+
+# The VM's second kernel: the backports suite's linux-image-amd64 depends on the versioned image
+# package (6.12 in Debian 12's backports); install that one by name, so the stable meta-package
+# and its 6.1 image stay as they are.
+backports_kernel() {
+	local codename pkg
+	# Installed already (any version): nothing to ask apt.
+	(. tests/vm/kernel.sh && vm_kernel_version 6.12) > /dev/null 2>&1 && return 0
+	codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	backports_source
+	pkg=$(apt-cache show "linux-image-amd64/$codename-backports" 2>/dev/null |
+		sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,]*-amd64\).*/\1/p' | sort -V | tail -1)
+	[ -n "$pkg" ] || { echo "cannot find the kernel of $codename-backports: apt-cache show linux-image-amd64/$codename-backports" >&2; exit 1; }
+	apt_install "$pkg"
+}
+
+deps() {
+	# shellcheck disable=SC2046
+	apt_install $PKGS $(vm_pkgs)
+	backports_kernel
 }
 
 # musl-gcc does not search the kernel's UAPI headers; give it a folder of links to them.
@@ -124,6 +179,8 @@ bench() {
 	"$B/bench-nfhelper"
 }
 
+# vm [PROTO | PROTO/SCENARIO ...]: the VM scenarios; KERNELS= / MODES= choose the boots (default:
+# CI's: 6.1 in every mode, 6.12 with nfhelper), e.g. KERNELS=6.12 MODES="nfhelper kernel".
 vm() { release; tests/vm/run.sh "$@"; }
 
 case "${1:-all}" in
@@ -136,5 +193,5 @@ test)	deps; release; unit; fuzz 15; tests/vm/run.sh ;;
 bench)	deps; bench ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|unit|fuzz [SECONDS]|vm [SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
 esac

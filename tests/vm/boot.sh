@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Boot the test VM once: boot.sh MODE OUTDIR GUEST_SCRIPT [SCENARIO...]
-# OUTDIR (emptied first) becomes the guest's writable share; the console goes to OUTDIR/console.log.
-# The whole boot is bounded by NFH_BOOT_LIMIT seconds (default 420).
+# Boot the test VM once: boot.sh SERIES MODE OUTDIR GUEST_SCRIPT [SCENARIO...]
+# SERIES is the kernel (6.1, 6.12: kernel.sh); OUTDIR (emptied first) becomes the guest's
+# writable share; the console goes to OUTDIR/console.log.  The whole boot is bounded by
+# NFH_BOOT_LIMIT seconds (default 420).
 set -eu
 VM=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$VM/../.." && pwd)
-MODE=$1 OUT=$2 GUEST=$3; shift 3
+. "$VM/protos.sh"
+SERIES=$1 MODE=$2 OUT=$3 GUEST=$4; shift 4
 LIMIT=${NFH_BOOT_LIMIT:-420}
-"$VM/initramfs.sh" "$ROOT/build/vm" > /dev/null
+K=$ROOT/build/vm/kernel/$SERIES
+V=$("$VM/initramfs.sh" "$SERIES" "$K")
 rm -rf "$OUT"; mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 # The guest mounts fresh /proc, /sys, /dev over the shared root: a share there would be hidden
@@ -17,17 +20,19 @@ case $OUT$ROOT in /proc/*|/sys/*|/dev/*)
 	echo "cannot run the VM from $ROOT: the guest mounts over that folder" >&2; exit 2 ;; esac
 cat > "$OUT/params" <<P
 NFH_MODE=$MODE
+NFH_SERIES=$SERIES
+NFH_KERNEL=$V
 NFH_SCENARIOS="$*"
 NFH_BIN=${NFH_BIN:-$ROOT/build/nfhelper}
 P
-# nfhelper and none must never get the in-tree FTP helper by autoload.
-deny=ftp; [ "$MODE" = kernel ] && deny=
+# nfhelper and none must never get an in-tree helper by autoload (each protocol names its modules).
+deny=$(protos_deny); [ "$MODE" = kernel ] && deny=
 # Mode none also stands for a kernel without nfnetlink_cthelper (subsystem 9).
-[ "$MODE" = none ] && deny='ftp|cthelper|nfnetlink-subsys-9$'
+[ "$MODE" = none ] && deny="$deny|cthelper|nfnetlink-subsys-9\$"
 # The guest's own limit trips first, so it can still power off and keep what it wrote.
 timeout -k 5 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp "${NFH_SMP:-1}" -nic none \
 	-display none -monitor none -serial stdio -no-reboot \
-	-kernel "$ROOT/build/vm/vmlinuz" -initrd "$ROOT/build/vm/initramfs.gz" \
+	-kernel "$K/vmlinuz" -initrd "$K/initramfs.gz" \
 	-append "console=ttyS0 quiet panic=-1 NFH_ROOT=$ROOT NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$OUT",mount_tag=results,security_model=none,multidevs=remap \

@@ -1,85 +1,97 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Judge the results of one run: compare.sh OUTDIR "MODES" SCENARIO...
-# OUTDIR/MODE/results.txt holds "SCENARIO CHECK VALUE" lines written by the guest.  Prints one
-# TAP line per check and, last, "vm: N passed, N failed"; exits 1 on any failure.
-#   kernel   the oracle: every transfer works but the documented kernel gaps; no bounce leaks
-#   none     no helper: every transfer fails and no expectation exists (the tests can fail)
-#   nfhelper every check equals kernel's, but for the rows of DIFFERENCES below
+# Judge the results of one run: compare.sh OUTDIR "SERIES/MODE..." PROTO/SCENARIO...
+# OUTDIR/SERIES/MODE/results.txt holds "SCENARIO CHECK VALUE" lines written by the guest.  Prints
+# one TAP line per check and, last, "vm: N passed, N failed"; exits 1 on any failure.
+#   kernel   the oracle: every outcome as with a working helper but the documented kernel gaps
+#            (the protocol's PROTO_DIFFERENCES); on another series than the oracle's, every
+#            check must also equal the oracle's (a kernel-version difference shows there)
+#   none     no helper: every outcome as without a helper, and no expectation exists
+#   nfhelper every check equals the oracle's (mode kernel on series NFH_ORACLE, default 6.1),
+#            on any series, but for the rows of PROTO_DIFFERENCES (judged against REFERENCE)
 set -u
+VM=$(cd "$(dirname "$0")" && pwd)
+. "$VM/protos.sh"
+OUT=$1 BOOTS=$2; shift 2
+ORACLE=${NFH_ORACLE:-6.1}/kernel
 
-# Deliberate, documented differences: nfhelper must do on SCENARIO what the kernel does on
-# REFERENCE (same client, same ports, commands written whole), where the kernel itself fails.
-DIFFERENCES="
-split-nat  v4-port-nat  kernel drops a segment holding a partial PORT, the command never arrives
-split      v4-port      kernel drops a segment holding a partial PORT, the command never arrives
-multi-nat  v4-port-nat  kernel matches a command only at the start of a segment
-multi      v4-port      kernel matches a command only at the start of a segment
-"
-
-diff_ref() { echo "$DIFFERENCES" | awk -v s="$1" '$1 == s { print $2 }'; }
-# compare.sh --reference SCENARIO: the kernel scenario nfhelper's SCENARIO is judged against.
-[ "$1" = --reference ] && { diff_ref "$2"; exit 0; }
-OUT=$1 MODES=$2; shift 2
-
-declare -A R
-for m in $MODES kernel; do
-	f=$OUT/$m/results.txt
+declare -A R C	# R[BOOT/SCEN/CHECK]=VALUE; C[BOOT/SCEN]="CHECK..." in recorded order
+for b in $BOOTS $ORACLE; do
+	f=$OUT/$b/results.txt
 	[ -e "$f" ] || continue
-	while read -r s c v; do R[$m/$s/$c]=$v; done < "$f"
+	[ -n "${C[$b/_read]-}" ] && continue
+	C[$b/_read]=1
+	while read -r s c v; do
+		[ -n "${R[$b/$s/$c]+x}" ] || C[$b/$s]="${C[$b/$s]-} $c"
+		R[$b/$s/$c]=$v
+	done < "$f"
 done
 N=0 PASS=0 FAIL=0
 check() {	# check OK(0|1) DESCRIPTION
 	N=$((N + 1))
 	if [ "$1" = 0 ]; then PASS=$((PASS + 1)); echo "ok $N - $2"; else FAIL=$((FAIL + 1)); echo "not ok $N - $2"; fi
 }
-# expect MODE SCEN CHECK WANT [NOTE]: the recorded value must equal WANT.
+# expect BOOT SCEN CHECK WANT [NOTE]: the recorded value must equal WANT.
 expect() {
 	local got=${R[$1/$2/$3]-(no result: see $OUT/$1/$2.log)}
 	[ -e "$OUT/$1/not-booted" ] && got="(not booted: $(cat "$OUT/$1/not-booted"))"
 	if [ "$got" = "$4" ]; then check 0 "$1 $2 $3: $got${5:+ # $5}"
 	else check 1 "$1 $2 $3: got '$got', want '$4'${5:+ # $5}"; fi
 }
-kernel_gap() { [ -n "$(diff_ref "$1")" ]; }
-outcome() { case $1 in bounce*) echo leak ;; *) echo xfer ;; esac; }
+# same BOOT SCEN REFBOOT REFSCEN [NOTE]: every check REFBOOT recorded for REFSCEN (and every one
+# BOOT recorded for SCEN) must be equal, but setup and helper (judged on their own).
+same() {
+	local c want
+	[ -n "${C[$3/$4]-}" ] || { check 1 "$1 $2: no result of $3 for $4 to compare with (run $3 too)"; return; }
+	for c in $(echo ${C[$3/$4]-} ${C[$1/$2]-} | tr ' ' '\n' | awk '!seen[$0]++'); do
+		case $c in setup|helper) continue ;; esac
+		want=${R[$3/$4/$c]-MISSING}
+		[ "$want" = MISSING ] && { check 1 "$1 $2 $c: $3 recorded no $c for $4"; continue; }
+		expect "$1" "$2" "$c" "$want" "${5:-}"
+	done
+}
 
-for m in $MODES; do
-	[ "$m" = kernel ] && want="nf_conntrack_ftp nf_nat_ftp" || want=-
-	expect "$m" _boot ftp-modules "$want"
-	# The errors a user can meet (errors.sh): one line saying what to do, and the exit status.
-	case $m in
-	none) errs=nocthelper ;;
-	kernel) errs=clash ;;
-	nfhelper) errs="badopt badvalue badproto nocap busy unregister" ;;
-	esac
-	for e in $errs; do expect "$m" _errors "$e" ok; done
-done
-for s in "$@"; do
-	o=$(outcome "$s")
-	for m in $MODES; do
-		expect "$m" "$s" setup ok
+PROTOS=$(for s in "$@"; do echo "${s%%/*}"; done | awk '!seen[$0]++')
+for b in $BOOTS; do
+	m=${b#*/}
+	[ "$m" = nfhelper ] && expect "$b" _errors badproto ok
+	for p in $PROTOS; do
+		proto_load "$p" || exit 2
+		want=-; [ "$m" = kernel ] && want=$(echo "$PROTO_ORACLE_MODULES" | tr ' ' '\n' | sort | paste -sd ' ')
+		expect "$b" _boot "$p/modules" "$want"
+		# The errors a user can meet (errors.sh): one line saying what to do, and the exit status.
 		case $m in
-		kernel)
-			if [ "$o" = leak ]; then expect kernel "$s" leak no
-			elif kernel_gap "$s"; then expect kernel "$s" xfer fail "documented kernel gap"
-			else expect kernel "$s" xfer ok; fi ;;
-		none)
-			if [ "$o" = leak ]; then expect none "$s" leak no
-			else expect none "$s" xfer fail "no helper, no transfer"; fi
-			expect none "$s" exp - ;;
-		nfhelper)
-			expect nfhelper "$s" helper ok
-			ref=$(diff_ref "$s") note=
-			[ -n "$ref" ] && note="nfhelper better: kernel fails here; must equal kernel $ref"
-			[ "$o" = leak ] && expect nfhelper "$s" leak no
-			for c in xfer cmd reply exp; do
-				[ "$c" = xfer ] && [ "$o" = leak ] && continue
-				want=${R[kernel/${ref:-$s}/$c]-MISSING}
-				[ "$c" = reply ] && [ "$want" = MISSING ] && continue	# active: no reply recorded
-				[ "$want" = MISSING ] && { check 1 "nfhelper $s $c: no kernel result for ${ref:-$s} to compare with (run mode kernel too)"; continue; }
-				expect nfhelper "$s" "$c" "$want" "$note"
-			done ;;
+		none) errs="nocthelper $PROTO_ERRORS_NONE" ;;
+		kernel) errs=$PROTO_ERRORS_KERNEL ;;
+		nfhelper) errs="badopt badvalue nocap busy unregister $PROTO_ERRORS_NFHELPER" ;;
 		esac
+		for e in $errs; do expect "$b" _errors "$p/$e" ok; done
+	done
+done
+for p in $PROTOS; do
+	proto_load "$p" || exit 2
+	for s in "$@"; do
+		[ "${s%%/*}" = "$p" ] || continue
+		read -r o with without <<< "$(proto_outcome "${s#*/}")"
+		ref=$(proto_reference "$s")
+		for b in $BOOTS; do
+			m=${b#*/}
+			expect "$b" "$s" setup ok
+			case $m in
+			kernel)
+				if [ -n "$ref" ]; then expect "$b" "$s" "$o" "$without" "documented kernel gap"
+				else expect "$b" "$s" "$o" "$with"; fi
+				[ "$b" = "$ORACLE" ] || same "$b" "$s" "$ORACLE" "$s" "kernel-version difference?" ;;
+			none)
+				expect "$b" "$s" "$o" "$without" "no helper"
+				expect "$b" "$s" exp - ;;
+			nfhelper)
+				expect "$b" "$s" helper ok
+				note=
+				[ -n "$ref" ] && note="nfhelper better: kernel fails here; must equal kernel $ref"
+				same "$b" "$s" "$ORACLE" "${ref:-$s}" "$note" ;;
+			esac
+		done
 	done
 done
 echo "vm: $PASS passed, $FAIL failed"

@@ -20,11 +20,11 @@ answer() { awk -F'"' '/FTP command: .*"(PORT|PASV)/ { n = 1; next } n && /FTP re
 story() {
 	local l=$1 d=$OUT/$1 x
 	case $l in
-	v4-port-nat)		say "== 1. active FTP (client sends PORT) through NAT, nfhelper running in the router" ;;
-	v4-pasv-nat)		say "== 2. passive FTP (server answers 227) through NAT, nfhelper running in the router" ;;
-	v4-port-nat@none)	say "== 3. active FTP through NAT again, no helper at all" ;;
+	ftp/v4-port-nat)	say "== 1. active FTP (client sends PORT) through NAT, nfhelper running in the router" ;;
+	ftp/v4-pasv-nat)	say "== 2. passive FTP (server answers 227) through NAT, nfhelper running in the router" ;;
+	ftp/v4-port-nat@none)	say "== 3. active FTP through NAT again, no helper at all" ;;
 	esac
-	if [ "$l" = v4-pasv-nat ]; then
+	if [ "$l" = ftp/v4-pasv-nat ]; then
 		say "   client sent:      $(sent PASV "$l")"
 		say "   server replied:   $(answer "$l")"
 		say "   client got:       $(val "$l" reply)"
@@ -41,19 +41,18 @@ story() {
 }
 
 say "demo: client 10.0.1.2 -- router (nft: forward policy drop, masquerade) -- vsftpd 10.0.2.2"
-say "demo: booting the Debian kernel under QEMU (TCG, no network to the outside)..."
+say "demo: booting Debian's ${NFH_DEMO_KERNEL:-6.1} kernel under QEMU (TCG, no network to the outside)..."
 start=$(date +%s)
-NFH_BIN=$BIN NFH_BOOT_LIMIT=150 "$VM/boot.sh" nfhelper "$OUT" "$VM/guest.sh" \
-	v4-port-nat v4-pasv-nat none:v4-port-nat &
+NFH_BIN=$BIN NFH_BOOT_LIMIT=150 "$VM/boot.sh" "${NFH_DEMO_KERNEL:-6.1}" nfhelper "$OUT" "$VM/guest.sh" \
+	ftp/v4-port-nat ftp/v4-pasv-nat none:ftp/v4-port-nat &
 qemu=$!
 # Each finished scenario prints "NFH-TIME MODE LABEL SECONDS" (anywhere in a console line: escape
 # sequences can be glued to it); its files are in the share by then.
-sleep 1
 tail -n +1 -F --pid="$qemu" "$OUT/console.log" 2>/dev/null | grep --line-buffered -ao 'NFH-TIME [^ ]* [^ ]* [0-9.]*s' |
 while read -r _ _ l t; do story "$l"; say "   ($t)"; done
 wait "$qemu" || true
 
 ok=0
-[ "$(val v4-port-nat xfer)" = ok ] && [ "$(val v4-pasv-nat xfer)" = ok ] && [ "$(val v4-port-nat@none xfer)" = fail ] && ok=1
+[ "$(val ftp/v4-port-nat xfer)" = ok ] && [ "$(val ftp/v4-pasv-nat xfer)" = ok ] && [ "$(val ftp/v4-port-nat@none xfer)" = fail ] && ok=1
 if [ $ok = 1 ]; then say "demo: as it should be: nfhelper made both transfers work; without a helper active FTP fails ($(($(date +%s) - start)) s)"
 else say "demo: NOT as expected; logs in $OUT"; exit 1; fi
