@@ -11,7 +11,7 @@ static int log_level = LOG_WARNING;
 void log_init(const char *tag, int verbose)
 {
 	log_tag = tag;
-	log_level = verbose >= 2 ? LOG_DEBUG : verbose == 1 ? LOG_INFO : LOG_WARNING;
+	log_level = verbose >= 2 ? LOG_DEBUG : verbose == 1 ? LOG_INFO : verbose == 0 ? LOG_WARNING : LOG_ERR;
 }
 
 bool log_enabled(int level)
