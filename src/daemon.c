@@ -54,7 +54,14 @@ static int ct_del(void *arg, const struct ct_tuple *tuple)
 	return expect_delete(&s->ctreq, tuple);
 }
 
-static const struct help_ct_ops ct_ops = { .create = ct_create, .del = ct_del };
+static int ct_flush(void *arg, const struct ct_tuple *master, uint32_t class)
+{
+	struct setup_socks *s = arg;
+
+	return expect_flush(&s->ctreq, master, class);
+}
+
+static const struct help_ct_ops ct_ops = { .create = ct_create, .del = ct_del, .flush = ct_flush };
 
 static void on_queue_msg(struct setup_socks *s, struct dispatch *dp, const struct nlmsghdr *nlh)
 {

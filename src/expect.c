@@ -38,15 +38,76 @@ int expect_delete(struct nl_sock *s, const struct ct_tuple *tuple)
 	return err == -ENOENT ? 0 : err;	/* gone already (used or expired) */
 }
 
-int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master)
+int expect_entry_decode(const struct nlmsghdr *nlh, struct expect_entry *x)
 {
 	const struct nlattr *tb[CTA_EXPECT_MAX + 1];
 
+	memset(x, 0, sizeof(*x));
 	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_CTNETLINK_EXP ||
 	    NFNL_MSG_TYPE(nlh->nlmsg_type) != IPCTNL_MSG_EXP_NEW ||
-	    nl_attr_parse(nlh, sizeof(struct nfgenmsg), tb, CTA_EXPECT_MAX) < 0 || !tb[CTA_EXPECT_MASTER])
+	    nl_attr_parse(nlh, sizeof(struct nfgenmsg), tb, CTA_EXPECT_MAX) < 0 ||
+	    !tb[CTA_EXPECT_MASTER] || !tb[CTA_EXPECT_TUPLE] ||
+	    ct_tuple_decode(tb[CTA_EXPECT_MASTER], &x->master) < 0 ||
+	    ct_tuple_decode(tb[CTA_EXPECT_TUPLE], &x->tuple) < 0)
 		return -EINVAL;
-	return ct_tuple_decode(tb[CTA_EXPECT_MASTER], master);
+	/* Kernels before CTA_EXPECT_CLASS reported none: class 0. */
+	if (tb[CTA_EXPECT_CLASS] && !nl_attr_get_be32(tb[CTA_EXPECT_CLASS], &x->class))
+		return -EINVAL;
+	return 0;
+}
+
+int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master)
+{
+	struct expect_entry x;
+	int err = expect_entry_decode(nlh, &x);
+
+	if (!err)
+		*master = x.master;
+	return err;
+}
+
+struct nlmsghdr *expect_dump_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+				   const struct ct_tuple *master)
+{
+	/* ctnetlink_get_expect: a dump that names a master lists that conntrack's expectations. */
+	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_GET,
+		      NLM_F_REQUEST | NLM_F_DUMP, seq, master->l3, 0);
+	ct_tuple_put(m, CTA_EXPECT_MASTER, master);
+	return nl_msg_ok(m) ? m->nlh : NULL;
+}
+
+struct flush {
+	uint32_t class;
+	struct ct_tuple found[32];
+	unsigned n;
+};
+
+static int flush_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct flush *f = arg;
+	struct expect_entry x;
+
+	if (expect_entry_decode(nlh, &x) == 0 && x.class == f->class && f->n < 32)
+		f->found[f->n++] = x.tuple;
+	return 0;
+}
+
+int expect_flush(struct nl_sock *s, const struct ct_tuple *master, uint32_t class)
+{
+	uint8_t buf[512] __attribute__((aligned(4)));
+	struct flush f = { .class = class };
+	struct nl_msg m;
+	int err;
+
+	if (!expect_dump_build(&m, buf, sizeof(buf), 0, master))
+		return -EMSGSIZE;
+	err = nl_sock_request(s, m.nlh, flush_cb, &f);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < f.n; i++)
+		if ((err = expect_delete(s, &f.found[i])))
+			return err;
+	return 0;
 }
 
 

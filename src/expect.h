@@ -15,8 +15,20 @@ struct nlmsghdr *expect_del_build(struct nl_msg *m, void *buf, size_t cap, uint3
 				  const struct ct_tuple *tuple);
 /* Remove it; 0 also when it is gone already. */
 int expect_delete(struct nl_sock *s, const struct ct_tuple *tuple);
+/* What a dump or GET reply (IPCTNL_MSG_EXP_NEW) says of one expectation. */
+struct expect_entry {
+	struct ct_tuple master, tuple;
+	uint32_t class;
+};
+int expect_entry_decode(const struct nlmsghdr *nlh, struct expect_entry *x);
 /* The master tuple (CTA_EXPECT_MASTER) of an IPCTNL_MSG_EXP_NEW reply; 0 or -EINVAL. */
 int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master);
+/* IPCTNL_MSG_EXP_GET dump of the expectations of one master conntrack. */
+struct nlmsghdr *expect_dump_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
+				   const struct ct_tuple *master);
+/* Remove every expectation of master in class (SIP re-creates media expectations on a new
+ * INVITE, as nf_conntrack_sip's flush_expectations); 0 or -errno. */
+int expect_flush(struct nl_sock *s, const struct ct_tuple *master, uint32_t class);
 
 /* 0 when e exists for master afterwards (created; one of this master's that held the tuple
  * is replaced); -EBUSY when the tuple

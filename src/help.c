@@ -159,6 +159,13 @@ int help_expect_nat_pair(struct help_ctx *ctx, struct ct_expect *e1, struct ct_e
 	return port;
 }
 
+int help_expect_flush(struct help_ctx *ctx, uint32_t class)
+{
+	if (!ctx->ops || !ctx->ops->flush)
+		return -1;
+	return ctx->ops->flush(ctx->ops_arg, &ctx->ct->tuple[CT_DIR_ORIGINAL], class);
+}
+
 void help_expect_rollback(struct help_ctx *ctx, struct help_result *res)
 {
 	for (unsigned i = 0; ctx->ops && i < res->created && i < HELP_EXP_MAX; i++) {

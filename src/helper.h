@@ -59,10 +59,12 @@ struct help_result {
 /* ctnetlink as the packet path may use it (the daemon's sockets; NULL in tests and benches
  * that run without a kernel).  create: 0 when e exists for master afterwards, -EBUSY when
  * another connection's expectation holds the tuple, another -errno when synchronous creation
- * cannot be used.  del: remove the expectation with that tuple; 0 or -errno. */
+ * cannot be used.  del: remove the expectation with that tuple; 0 or -errno.  flush: remove
+ * every expectation of master in class. */
 struct help_ct_ops {
 	int (*create)(void *arg, const struct ct_tuple *master, const struct ct_expect *e);
 	int (*del)(void *arg, const struct ct_tuple *tuple);
+	int (*flush)(void *arg, const struct ct_tuple *master, uint32_t class);
 };
 
 struct pool;
@@ -149,6 +151,9 @@ int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, struct help_resul
  * nf_nat_sip's port search): both or neither. */
 int help_expect_nat_pair(struct help_ctx *ctx, struct ct_expect *e1, struct ct_expect *e2,
 			 struct help_result *res);
+/* Remove the connection's expectations of a class (nf_conntrack_sip flush_expectations);
+ * 0, -1 without ctnetlink, or -errno. */
+int help_expect_flush(struct help_ctx *ctx, uint32_t class);
 /* Remove what res created through ctnetlink (the packet is dropped after all). */
 void help_expect_rollback(struct help_ctx *ctx, struct help_result *res);
 

@@ -43,6 +43,21 @@ static int fake_del(void *arg, const struct ct_tuple *tuple)
 	return -ENOENT;
 }
 
+static int fake_flush(void *arg, const struct ct_tuple *master, uint32_t class)
+{
+	struct fakect *f = arg;
+
+	for (unsigned i = 0; i < f->nlive;) {
+		if (f->live[i].class == class) {
+			f->live[i] = f->live[--f->nlive];
+			f->dels++;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
 bool fakect_has_port(const struct fakect *f, uint16_t dport)
 {
 	for (unsigned i = 0; i < f->nlive; i++)
@@ -51,4 +66,4 @@ bool fakect_has_port(const struct fakect *f, uint16_t dport)
 	return false;
 }
 
-const struct help_ct_ops fakect_ops = { .create = fake_create, .del = fake_del };
+const struct help_ct_ops fakect_ops = { .create = fake_create, .del = fake_del, .flush = fake_flush };

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A tiny active-mode FTP client on plain sockets, for the segmentations curl never produces.
 #   split:  "PORT a,b,c,d," and "p1,p2\r\n" in two TCP segments, 300 ms apart
+#   nagle:  the same two writes with Nagle on (most real clients): the second waits for the
+#           first one's acknowledgement, so a helper that holds the whole first part stalls
 #   multi:  "TYPE I\r\nPORT ...\r\n" in one segment
 #   bounce: PORT naming a third host; waits for SYNC/go so the harness can probe the firewall
 #   kill:   one transfer, SYNC/t1done, wait for SYNC/go (helper restarted), a second transfer
@@ -49,7 +51,7 @@ def transfer(ctl, f, local, port, how, expect):
     lst.bind((local, port))
     lst.listen(1)
     arg = port_arg(local, port)
-    if how == "split":
+    if how in ("split", "nagle"):
         head, tail = arg.rsplit(",", 2)[0] + ",", ",".join(arg.rsplit(",", 2)[1:])
         send(ctl, "PORT " + head, tail + "\r\n", pause=0.3)
     elif how == "multi":
@@ -99,7 +101,7 @@ def main():
     port = int(port)
     expect = open(served, "rb").read()
     ctl = socket.create_connection((server, 21), timeout=8, source_address=(local, 0))
-    ctl.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    ctl.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0 if mode == "nagle" else 1)
     f = Lines(ctl)
     reply(f)
     send(ctl, "USER anonymous\r\n")

@@ -37,6 +37,8 @@ proto_scenarios() {
 	v6-epsv         0 6 passive -
 	split-nat       1 4 py      split
 	split           0 4 py      split
+	nagle-nat       1 4 py      nagle
+	nagle           0 4 py      nagle
 	multi-nat       1 4 py      multi
 	multi           0 4 py      multi
 	kill-nat        1 4 py      kill
