@@ -16,6 +16,8 @@ PROTO_ERRORS_KERNEL=clash
 PROTO_DIFFERENCES="
 split-nat  v4-port-nat  kernel drops a segment holding a partial PORT, the command never arrives
 split      v4-port      kernel drops a segment holding a partial PORT, the command never arrives
+nagle-nat  v4-port-nat  kernel drops a segment holding a partial PORT; with Nagle on, the rest is never sent
+nagle      v4-port      kernel drops a segment holding a partial PORT; with Nagle on, the rest is never sent
 multi-nat  v4-port-nat  kernel matches a command only at the start of a segment
 multi      v4-port      kernel matches a command only at the start of a segment
 "
