@@ -120,8 +120,14 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	struct nl_msg m;
 	const struct nlmsghdr *out;
 
-	memset(res, 0, sizeof(*res));
+	/* Field by field: the expectation arrays are written before they are read, and zeroing
+	 * them for every packet is most of what a packet without a command costs. */
 	res->verdict = NF_ACCEPT;
+	res->payload = NULL;
+	res->payload_len = 0;
+	res->nexp = res->created = res->refused = 0;
+	res->help_info = NULL;
+	res->help_info_len = 0;
 	if (queue_pkt_decode(nlh, &qp) < 0) {
 		dp->stats.undecodable++;
 		if (!qp.id_valid) {

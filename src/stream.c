@@ -390,7 +390,7 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 {
 	const struct pkt *p = &ctx->pkt;
 	const uint8_t *data = ctx->data + p->off;
-	struct out o = { .buf = ctx->tmp, .cap = ctx->tmp_cap };
+	struct out o;	/* not zeroed whole: its run array is written before it is read */
 	bool changed = false;
 	uint32_t start = 0, end = p->seq + p->len;
 	int b;
@@ -409,6 +409,10 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	/* enum ip_conntrack_info: only ESTABLISHED (0) and ESTABLISHED_REPLY (3) are parsed. */
 	if (!p->len || (ctx->qp->ctinfo != 0 && ctx->qp->ctinfo != 3))
 		return;
+	o.buf = ctx->tmp;
+	o.cap = ctx->tmp_cap;
+	o.len = o.nrun = o.seal = 0;
+	o.overflow = false;
 	if (sd->synced && seq_before(sd->next_seq, p->seq)) {
 		if (help_ct_natted(ctx->ct) && (sd->hold_len || sd->dropped)) {
 			/* Passing it would give it an offset that the held message will change. */
