@@ -7,22 +7,25 @@
 #include <string.h>
 #include "expect.h"
 
+/* An expectation request naming one tuple (attr CTA_EXPECT_TUPLE or CTA_EXPECT_MASTER). */
+static struct nlmsghdr *expect_msg(struct nl_msg *m, void *buf, size_t cap, uint32_t seq, uint8_t type,
+				   uint16_t flags, uint16_t attr, const struct ct_tuple *t)
+{
+	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, type, NLM_F_REQUEST | flags, seq, t->l3, 0);
+	ct_tuple_put(m, attr, t);
+	return nl_msg_ok(m) ? m->nlh : NULL;
+}
+
 struct nlmsghdr *expect_get_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
 				  const struct ct_tuple *tuple)
 {
-	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_GET,
-		      NLM_F_REQUEST | NLM_F_ACK, seq, tuple->l3, 0);
-	ct_tuple_put(m, CTA_EXPECT_TUPLE, tuple);
-	return nl_msg_ok(m) ? m->nlh : NULL;
+	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_GET, NLM_F_ACK, CTA_EXPECT_TUPLE, tuple);
 }
 
 struct nlmsghdr *expect_del_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
 				  const struct ct_tuple *tuple)
 {
-	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_DELETE,
-		      NLM_F_REQUEST | NLM_F_ACK, seq, tuple->l3, 0);
-	ct_tuple_put(m, CTA_EXPECT_TUPLE, tuple);
-	return nl_msg_ok(m) ? m->nlh : NULL;
+	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_DELETE, NLM_F_ACK, CTA_EXPECT_TUPLE, tuple);
 }
 
 int expect_delete(struct nl_sock *s, const struct ct_tuple *tuple)
@@ -70,10 +73,7 @@ struct nlmsghdr *expect_dump_build(struct nl_msg *m, void *buf, size_t cap, uint
 				   const struct ct_tuple *master)
 {
 	/* ctnetlink_get_expect: a dump that names a master lists that conntrack's expectations. */
-	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_GET,
-		      NLM_F_REQUEST | NLM_F_DUMP, seq, master->l3, 0);
-	ct_tuple_put(m, CTA_EXPECT_MASTER, master);
-	return nl_msg_ok(m) ? m->nlh : NULL;
+	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, CTA_EXPECT_MASTER, master);
 }
 
 struct flush {

@@ -46,29 +46,26 @@ void qmsg_conn_init(struct qmsg_conn *c, uint8_t l3, const char *client, uint16_
 	c->seq[1] = 5000000;
 }
 
-uint32_t qmsg_tcp(uint8_t *out, const struct qmsg_conn *c, int dir, uint32_t seq, uint8_t flags,
-		  const void *payload, uint32_t len)
+/* The IP header of a packet of c in direction dir, with addresses as the packet carries them
+ * where the helper sees it (after NAT); l4len is the transport header's length.  Returns the
+ * transport header's offset.  pkt_rewrite fixes the lengths and checksums afterwards. */
+static uint32_t ip_header(uint8_t *hdr, const struct qmsg_conn *c, int dir, uint8_t proto, uint32_t l4len)
 {
-	/* Addresses as the packet carries them where the helper sees it (after NAT). */
 	const struct ct_tuple *t = &c->ct.tuple[dir], *back = &c->ct.tuple[!dir];
-	uint8_t hdr[80];
-	uint32_t n, l4;
-	struct pkt p;
-	struct pkt_edit e = { 0, 0, payload, len };
+	uint32_t l4;
 
-	memset(hdr, 0, sizeof(hdr));
 	if (t->l3 == AF_INET) {
 		hdr[0] = 0x45;
-		hdr[3] = 40;
+		hdr[3] = (uint8_t)(20 + l4len);
 		hdr[8] = 64;
-		hdr[9] = IPPROTO_TCP;
+		hdr[9] = proto;
 		memcpy(hdr + 12, t->src.all, 4);
 		memcpy(hdr + 16, back->src.all, 4);
 		l4 = 20;
 	} else {
 		hdr[0] = 0x60;
-		hdr[5] = 20;
-		hdr[6] = IPPROTO_TCP;
+		hdr[5] = (uint8_t)l4len;
+		hdr[6] = proto;
 		hdr[7] = 64;
 		memcpy(hdr + 8, t->src.all, 16);
 		memcpy(hdr + 24, back->src.all, 16);
@@ -78,49 +75,40 @@ uint32_t qmsg_tcp(uint8_t *out, const struct qmsg_conn *c, int dir, uint32_t seq
 	hdr[l4 + 1] = t->sport & 0xff;
 	hdr[l4 + 2] = t->dport >> 8;
 	hdr[l4 + 3] = t->dport & 0xff;
+	return l4;
+}
+
+/* The header in hdr (n bytes) with payload appended, lengths and checksums right. */
+static uint32_t finish(uint8_t *out, const uint8_t *hdr, uint32_t n, const void *payload, uint32_t len)
+{
+	struct pkt p;
+	struct pkt_edit e = { 0, 0, payload, len };
+
+	pkt_parse(hdr, n, &p);
+	return (uint32_t)pkt_rewrite(hdr, &p, &e, 1, out, PKT_MAX);
+}
+
+uint32_t qmsg_tcp(uint8_t *out, const struct qmsg_conn *c, int dir, uint32_t seq, uint8_t flags,
+		  const void *payload, uint32_t len)
+{
+	uint8_t hdr[80] = { 0 };
+	uint32_t l4 = ip_header(hdr, c, dir, IPPROTO_TCP, 20);
+
 	for (int i = 0; i < 4; i++)
 		hdr[l4 + 4 + i] = (uint8_t)(seq >> (24 - 8 * i));
 	hdr[l4 + 12] = 5 << 4;
 	hdr[l4 + 13] = flags | 0x10;
 	hdr[l4 + 14] = 0xff;
-	n = l4 + 20;
-	pkt_parse(hdr, n, &p);
-	return (uint32_t)pkt_rewrite(hdr, &p, &e, 1, out, PKT_MAX);
+	return finish(out, hdr, l4 + 20, payload, len);
 }
 
 uint32_t qmsg_udp(uint8_t *out, const struct qmsg_conn *c, int dir, const void *payload, uint32_t len)
 {
-	const struct ct_tuple *t = &c->ct.tuple[dir], *back = &c->ct.tuple[!dir];
-	uint8_t hdr[48];
-	uint32_t l4;
-	struct pkt p;
-	struct pkt_edit e = { 0, 0, payload, len };
+	uint8_t hdr[48] = { 0 };
+	uint32_t l4 = ip_header(hdr, c, dir, IPPROTO_UDP, 8);
 
-	memset(hdr, 0, sizeof(hdr));
-	if (t->l3 == AF_INET) {
-		hdr[0] = 0x45;
-		hdr[3] = 28;
-		hdr[8] = 64;
-		hdr[9] = IPPROTO_UDP;
-		memcpy(hdr + 12, t->src.all, 4);
-		memcpy(hdr + 16, back->src.all, 4);
-		l4 = 20;
-	} else {
-		hdr[0] = 0x60;
-		hdr[5] = 8;
-		hdr[6] = IPPROTO_UDP;
-		hdr[7] = 64;
-		memcpy(hdr + 8, t->src.all, 16);
-		memcpy(hdr + 24, back->src.all, 16);
-		l4 = 40;
-	}
-	hdr[l4] = t->sport >> 8;
-	hdr[l4 + 1] = t->sport & 0xff;
-	hdr[l4 + 2] = t->dport >> 8;
-	hdr[l4 + 3] = t->dport & 0xff;
 	hdr[l4 + 5] = 8;
-	pkt_parse(hdr, l4 + 8, &p);
-	return (uint32_t)pkt_rewrite(hdr, &p, &e, 1, out, PKT_MAX);
+	return finish(out, hdr, l4 + 8, payload, len);
 }
 
 struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, int dir,
