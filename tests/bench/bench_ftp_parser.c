@@ -3,8 +3,8 @@
  * corpus ones (multi-line banner, login, FEAT, PASV/EPSV/PORT/EPRT transfers). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "ftp_parser.h"
+#include "throughput.h"
 
 void bench_ftp_parser(void);
 
@@ -77,31 +77,14 @@ static size_t parse(enum ftp_side side, const uint8_t *d, size_t len)
 	return n;
 }
 
-static double now(void)
+static size_t round_both(void *arg)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return parse(FTP_CLIENT, client, nclient) + parse(FTP_SERVER, server, nserver);
 }
 
 void bench_ftp_parser(void)
 {
-	volatile size_t sink = 0;
-	size_t rounds = 0, bytes;
-	double t0, t;
-
 	for (unsigned s = 0; s < 100; s++)
 		session(s);
-	bytes = nclient + nserver;
-	t0 = now();
-	do {
-		sink += parse(FTP_CLIENT, client, nclient);
-		sink += parse(FTP_SERVER, server, nserver);
-		rounds++;
-	} while ((t = now() - t0) < 1.0);
-	if (sink != rounds * 100 * 20)
-		printf("ftp_parser: expected %u matches a round, got %zu\n", 100 * 20, sink / rounds);
-	printf("ftp_parser: %.0f MB/s (%zu bytes x %zu rounds)\n", bytes * rounds / t / 1e6, bytes,
-	       rounds);
+	bench_throughput("ftp_parser", round_both, NULL, nclient + nserver, 100 * 20);
 }

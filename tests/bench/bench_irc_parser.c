@@ -4,8 +4,8 @@
  * IPv6, quoted names). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "irc_parser.h"
+#include "throughput.h"
 
 void bench_irc_parser(void);
 
@@ -71,29 +71,14 @@ static size_t parse(const uint8_t *d, size_t len)
 	return n;
 }
 
-static double now(void)
+static size_t round_client(void *arg)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return parse(client, nclient);
 }
 
 void bench_irc_parser(void)
 {
-	volatile size_t sink = 0;
-	size_t rounds = 0;
-	double t0, t;
-
 	for (unsigned s = 0; s < SESSIONS; s++)
 		session(s);
-	t0 = now();
-	do {
-		sink += parse(client, nclient);
-		rounds++;
-	} while ((t = now() - t0) < 1.0);
-	if (sink != rounds * SESSIONS * DCCS)
-		printf("irc_parser: expected %u matches a round, got %zu\n", SESSIONS * DCCS, sink / rounds);
-	printf("irc_parser: %.0f MB/s (%zu bytes x %zu rounds)\n", nclient * rounds / t / 1e6, nclient,
-	       rounds);
+	bench_throughput("irc_parser", round_client, NULL, nclient, SESSIONS * DCCS);
 }

@@ -10,6 +10,7 @@
 #include "dispatch.h"
 #include "pkt.h"
 #include "qmsg.h"
+#include "throughput.h"
 #include "tftp_parser.h"
 
 extern const struct helper_proto tftp_proto;
@@ -29,20 +30,13 @@ static const struct { const uint8_t *d; size_t len; } reqs[] = {
 #define SESSIONS 4000
 #define ROUNDS 50
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void bench_parser(void)
 {
 	const unsigned rounds = 2000000;
 	struct tftp_request r;
 	unsigned long long bytes = 0, ok = 0;
-	double t0 = now(), dt;
+	double t0 = bench_now(), dt;
 
 	for (unsigned i = 0; i < rounds; i++) {
 		size_t k = i % NREQ;
@@ -50,7 +44,7 @@ static void bench_parser(void)
 		ok += tftp_parse(reqs[k].d, reqs[k].len, &r) == TFTP_REQUEST;
 		bytes += reqs[k].len;
 	}
-	dt = now() - t0;
+	dt = bench_now() - t0;
 	printf("tftp_parser: %.0f MB/s, %.0f ns/request (%u requests, %llu bytes, %llu well formed)\n",
 	       bytes / dt / 1e6, dt * 1e9 / rounds, rounds, bytes, ok);
 }
@@ -84,7 +78,7 @@ static void bench_packet(bool nat)
 	dispatch_init(&dp, &tftp_proto, &cfg);
 	for (int r = 0; r <= ROUNDS; r++) {
 		if (r == 1)	/* round 0 warms caches and the table */
-			t0 = now();
+			t0 = bench_now();
 		for (uint32_t s = 0; s < SESSIONS; s++) {
 			dispatch_packet(&dp, (const void *)(buf + off[s]), 1, &res);
 			if (r) {
@@ -97,7 +91,7 @@ static void bench_packet(bool nat)
 		for (uint32_t s = 0; s < SESSIONS; s++)
 			dispatch_conn_end(&dp, 0x1000 + s, NULL);
 	}
-	dt = now() - t0;
+	dt = bench_now() - t0;
 	printf("tftp_packet %s: %.0f ns/packet (%llu packets: %llu expectations, %llu refused)\n",
 	       nat ? "NAT   " : "no NAT", dt * 1e9 / packets, packets, exps, refused);
 	dispatch_free(&dp);

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include "dispatch.h"
 #include "packet.h"
 #include "pkt.h"
 #include "qmsg.h"
+#include "throughput.h"
 
 /* Count every heap allocation in the process, libc's own included (glibc lets a program
  * interpose malloc); the figure after warm-up must be zero. */
@@ -56,13 +56,6 @@ static uint8_t *build_sessions(const struct bench_session *bs, bool nat, struct 
 	return buf;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void run(const struct bench_session *bs, bool nat)
 {
@@ -82,7 +75,7 @@ static void run(const struct bench_session *bs, bool nat)
 	for (int r = 0; r <= ROUNDS; r++) {
 		if (r == 1) {	/* round 0 warms caches and the table */
 			before = allocs;
-			t0 = now();
+			t0 = bench_now();
 		}
 		for (size_t i = 0; i < SESSIONS * bs->n; i++) {
 			const struct nlmsghdr *v = dispatch_packet(&dp, (const void *)(buf + msgs[i].off), 1, &res);
@@ -98,7 +91,7 @@ static void run(const struct bench_session *bs, bool nat)
 		for (uint32_t s = 0; s < SESSIONS; s++)
 			dispatch_conn_end(&dp, 0x1000 + s, NULL);
 	}
-	double dt = now() - t0;
+	double dt = bench_now() - t0;
 	printf("%s_packet %s: %.0f ns/packet (%llu packets: %llu expectations, %llu rewritten)\n",
 	       bs->proto->name, nat ? "NAT   " : "no NAT", dt * 1e9 / packets, packets, exps, rewritten);
 	printf("%s_packet %s: heap allocations per packet after warm-up: %.3f (%llu in %llu packets)\n",
