@@ -246,6 +246,7 @@ static void dir_sync(const struct stream_proto *sp, struct stream_dir *sd, void 
 	sd->hold_len = 0;
 	sd->dropped = 0;
 	sd->synced = 1;
+	sd->known = 1;
 }
 
 /* A connection we hold no state for (we were restarted): the kernel kept where its next
@@ -403,7 +404,10 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		/* Data on a SYN is no command (the kernel parses established packets only): the
 		 * stream starts after it, at a boundary found later. */
 		dir_sync(sp, sd, parser, ctx->dir, p->seq + 1);
-		sd->synced = !p->len;
+		if (p->len) {
+			sd->next_seq += p->len;
+			sd->synced = 0;
+		}
 		return;
 	}
 	/* enum ip_conntrack_info: only ESTABLISHED (0) and ESTABLISHED_REPLY (3) are parsed. */
@@ -413,22 +417,27 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	o.cap = ctx->tmp_cap;
 	o.len = o.nrun = o.seal = 0;
 	o.overflow = false;
-	if (sd->synced && seq_before(sd->next_seq, p->seq)) {
+	if (!sd->known) {
+		/* First sight of this direction (a restart without a usable record): nothing of
+		 * it is old, and where its messages start is unknown. */
+		sd->next_seq = p->seq;
+		sd->known = 1;
+	}
+	if (seq_before(sd->next_seq, p->seq)) {
 		if (help_ct_natted(ctx->ct) && (sd->hold_len || sd->dropped)) {
 			/* Passing it would give it an offset that the held message will change. */
 			stream_drop(ctx, res, "segment ahead of a held-back message");
 			return;
 		}
+		/* Data we never saw went by (or is still to come): message boundaries are
+		 * unknown from here on.  What came before stays old, journal and all. */
 		log_rl(LOG_INFO, "ct %u: gap in the stream, resynchronising", ctx->ct->id);
 		sd->synced = 0;
+		sd->hold_len = 0;
+		pool_pin(ctx->pool, sd->block, false);
+		sd->next_seq = p->seq;
 	}
-	if (!sd->synced) {
-		if ((b = sp->boundary(data, p->len)) < 0)
-			return;
-		dir_sync(sp, sd, parser, ctx->dir, p->seq + (uint32_t)b);
-		start = (uint32_t)b;
-		out_add(&o, data, start, 0, false);
-	} else if (seq_before(p->seq, sd->next_seq)) {
+	if (seq_before(p->seq, sd->next_seq)) {
 		/* A retransmission, wholly or in part: its old bytes repeat the first copy. */
 		uint32_t old = seq_before(end, sd->next_seq) ? end : sd->next_seq;
 
@@ -446,6 +455,21 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 			return;
 		}
 		start = old - p->seq;
+		o.seal = o.nrun;
+	}
+	if (!sd->synced) {
+		/* New bytes, but not at a known message start: parse from the next boundary. */
+		b = sp->boundary(data + start, p->len - start);
+		if (b < 0) {
+			sd->next_seq = end;
+			out_add(&o, data + start, p->len - start, start, false);
+			if (changed && (o.overflow || !emit(ctx, &o, res)))
+				stream_drop(ctx, res, "cannot repeat a rewrite");
+			return;
+		}
+		out_add(&o, data + start, (uint32_t)b, start, false);
+		start += (uint32_t)b;
+		dir_sync(sp, sd, parser, ctx->dir, p->seq + start);
 	}
 	stream_new(ctx, sp, sd, parser, k, &o, start, changed, res);
 }

@@ -20,13 +20,14 @@
 /* One direction, kept in the protocol's per-connection state (the parser beside it). */
 struct stream_dir {
 	uint64_t next_off;      /* stream offset of next_seq */
-	uint32_t next_seq;      /* sequence number of the first byte not yet parsed */
+	uint32_t next_seq;      /* first byte not seen yet: what precedes it is old */
 	uint32_t hold_len;      /* [next_seq - hold_len, next_seq) parsed but held back (NAT) */
 	uint32_t drop_seq, drop_len; /* a segment dropped once because it would have left empty */
 	uint32_t block;         /* pool block (held bytes and rewrite journal) + 1; 0 = none */
 	uint32_t corr_seq;      /* where the kernel's sequence correction stands (see stream.c) */
 	uint8_t corr;           /* corr_seq is set: a segment's length was changed */
-	uint8_t synced;         /* the parser stands at next_off */
+	uint8_t known;          /* next_seq is set: bytes before it were seen (or skipped) */
+	uint8_t synced;         /* the parser stands at next_off, a message start */
 	uint8_t dropped;        /* drop_seq/drop_len are set */
 };
 
