@@ -75,11 +75,11 @@ tftp_row() {
 # udp_bound PID PORT: a socket of PID's netns is bound to UDP PORT (the rig's `listening` is
 # TCP only).  Read from /proc in this shell: under TCG every process started costs ~0.3 s.
 udp_bound() {
-	local f _ local want
+	local f _ addr want
 	want=$(printf ':%04X' "$2")
 	for f in /proc/$1/net/udp /proc/$1/net/udp6; do
-		while read -r _ local _; do
-			[[ $local == *"$want" ]] && return 0
+		while read -r _ addr _; do
+			[[ $addr == *"$want" ]] && return 0
 		done < "$f"
 	done 2>/dev/null
 	return 1
@@ -145,9 +145,10 @@ tftp_refusal_check() {
 	[ "$NFH_MODE" = nfhelper ] || return 0
 	case $OP in
 	badmode)
-		grep -q "malformed RRQ: unknown mode, no expectation" "$W/nfhelper.log" &&
-			grep -q " 1 refused as malformed" "$W/nfhelper.log" ||
-			{ echo "nfhelper did not log the refusal" >&2; HELPER_OK=fail; } ;;
+		if ! grep -q "malformed RRQ: unknown mode, no expectation" "$W/nfhelper.log" ||
+			! grep -q " 1 refused as malformed" "$W/nfhelper.log"; then
+			echo "nfhelper did not log the refusal" >&2; HELPER_OK=fail
+		fi ;;
 	badop)
 		# No request at all: nothing to refuse, nothing to say.
 		grep -q " 0 refused as malformed" "$W/nfhelper.log" ||
