@@ -99,23 +99,27 @@ grammars() {
 	done
 }
 
-# compile OUTDIR CC CFLAGS... : every src/*.c (but main.c) and generated parser into OUTDIR/libnfhelper.a
+# compile OUTDIR CC CFLAGS... : every src/*.c (but main.c) and generated parser into OUTDIR/libnfhelper.a,
+# one compiler per core, the large generated parsers first (they take the longest).
 compile_lib() {
 	local out=$1 cc=$2; shift 2
 	mkdir -p "$out"
-	local objs=()
-	for c in src/*.c; do
-		[ "$c" = src/main.c ] && continue
-		local o="$out/$(basename "${c%.c}").o"
-		$cc "$@" $CWARN -Isrc -I"$B/gen" -c "$c" -o "$o"
+	local objs=() running=0 fail=0 max c o
+	max=$(nproc)
+	for c in "$B"/gen/*.c src/*.c; do
+		[ -e "$c" ] && [ "$c" != src/main.c ] || continue
+		case $c in
+		src/*) o="$out/$(basename "${c%.c}").o"
+		       $cc "$@" $CWARN -Isrc -I"$B/gen" -c "$c" -o "$o" & ;;
+		*)     o="$out/gen_$(basename "${c%.c}").o"
+		       $cc "$@" $CWARN $GENWARN -Isrc -I"$B/gen" -c "$c" -o "$o" & ;;
+		esac
 		objs+=("$o")
+		running=$((running + 1))
+		if [ "$running" -ge "$max" ]; then wait -n || fail=1; running=$((running - 1)); fi
 	done
-	for c in "$B"/gen/*.c; do
-		[ -e "$c" ] || continue
-		local o="$out/gen_$(basename "${c%.c}").o"
-		$cc "$@" $CWARN $GENWARN -Isrc -I"$B/gen" -c "$c" -o "$o"
-		objs+=("$o")
-	done
+	while [ "$running" -gt 0 ]; do wait -n || fail=1; running=$((running - 1)); done
+	[ "$fail" = 0 ] || { echo "compile failed (see above)" >&2; return 1; }
 	rm -f "$out/libnfhelper.a"
 	ar rcs "$out/libnfhelper.a" "${objs[@]}"
 }
