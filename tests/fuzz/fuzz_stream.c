@@ -1,0 +1,864 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fuzz_stream: one FTP control connection, client to server through a NAT router, end to end:
+ * a TCP sender, the router (nfhelper's verdicts plus the kernel's sequence adjustment) and a
+ * TCP receiver; the receiver must get the rewritten stream byte for byte, whatever the
+ * segmentation, retransmission, overlap, reordering and loss.
+ * Mirrors net/netfilter/nf_conntrack_seqadj.c (nf_ct_seqadj_set, nf_ct_seq_adjust), RFC 793
+ * (sequence space, cumulative acknowledgement), RFC 959 / RFC 2428 (PORT, EPRT).
+ *
+ * Input: [config][line count][one byte per line][op, k]...
+ *   config: bits 0-1 addresses (0 client 10.0.1.2 behind 192.168.100.100: rewrites grow;
+ *           1 behind 10.0.2.1: same length; 2 client 192.168.100.100 behind 10.0.2.1: they
+ *           shrink; 3 no NAT), bit 2 sequence numbers wrap within the first bytes, bit 3 no
+ *           handshake (nfhelper meets the connection mid-stream), bit 4 synchronous
+ *           expectations through fakect (else they ride in the verdict).
+ *   line:   bits 0-3 kind (app_line), bits 4-6 the port announced.
+ *   op:     bits 0-1: 0 or 3 send k new bytes, 1 retransmit k bytes from snd_una (past
+ *           snd_nxt it carries new data, as Linux collapses), 2 deliver the oldest delayed
+ *           segment (bit 2: of those delayed after the router); bits 2-4 the segment's fate
+ *           (enum fate); bit 5 the receiver's acknowledgement of it is lost.  k: 1 + byte.
+ * Then lossless rounds (what is delayed arrives, Linux-like retransmission from snd_una in
+ * whole first-copy segments) until everything is acknowledged; not finishing is a stall.
+ *
+ * Checks: every verdict consistent; copies of one receiver position that both count agree;
+ * no acknowledgement of bytes never sent; no stall; each line arrives either unchanged or as
+ * its NAT rewrite (computed here, in the kernel's format, not by src/ftp.c); a rewritable
+ * line whose bytes reached the router in order in at most two accepted segments is rewritten.
+ *
+ * The kernel keeps one correction per direction: with two length changes in flight it maps
+ * acknowledgements and retransmissions of bytes before the older one wrongly.  The harness
+ * knows where each first copy went, so it sees when that happens; a stream broken after it is
+ * counted as the kernel's limit, not failed (FUZZ_STREAM_STRICT=1 fails it too).
+ * FUZZ_STREAM_TRACE=1 prints every step; the counts are printed at exit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter.h>
+#include <sys/socket.h>
+#include "dispatch.h"
+#include "fakect.h"
+#include "ftp.h"
+#include "pkt.h"
+#include "qmsg.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define APP_MAX 8192     /* application stream */
+#define LINES_MAX 24
+#define RCV_MAX 16384    /* receiver's buffer, in receiver sequence space */
+#define OUT_MAX 2048     /* one segment as it leaves the router */
+#define MSS 536          /* the lossless rounds' segment size */
+#define ROUNDS 64
+#define DELAY_MAX 8
+#define BOUND_MAX 1024
+#define IDEAL_MAX 256
+
+enum fate { F_NOW, F_LOST_BEFORE, F_LOST_AFTER, F_DELAY_BEFORE, F_DELAY_AFTER };
+
+/* One direction of nf_conntrack_seqadj. */
+struct seqadj {
+	uint32_t pos;
+	int32_t before, after;
+};
+
+struct line {
+	uint32_t off, len;       /* in app[] */
+	uint32_t alt, alt_len;   /* its NAT rewrite in alt[] */
+	bool rewritable;         /* NAT must change it */
+	bool unclean;            /* the router met it out of order, dropped, split in three... */
+	bool closed;             /* the router has seen it whole: later events do not count */
+	uint8_t nseg;
+};
+
+struct seg {
+	uint32_t seq, len;
+	bool ack_lost;
+	uint8_t data[OUT_MAX];
+};
+
+struct pre {
+	uint32_t off, len;
+	bool ack_lost;
+};
+
+static struct world {
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct fakect fk;
+	uint8_t cl[4], na[4];    /* client address, address it is NATed to */
+	bool nat, synced;
+	uint8_t app[APP_MAX];
+	uint32_t app_len;
+	uint8_t alt[APP_MAX * 2];
+	uint32_t alt_used;
+	struct line line[LINES_MAX];
+	unsigned nline;
+	uint32_t isn;            /* sequence number of stream byte 0 */
+	uint32_t una, nxt;       /* sender: stream offsets acknowledged, highest sent */
+	uint32_t bound[BOUND_MAX]; /* sender: ends of its segments above una (Linux's skbs) */
+	unsigned nbound;
+	struct seqadj adj;
+	uint32_t hwm;            /* router: end of what it accepted */
+	uint8_t rcv[RCV_MAX], have[RCV_MAX];
+	uint32_t rcv_nxt, rcv_end;
+	struct pre pre[DELAY_MAX];
+	unsigned npre;
+	struct seg post[DELAY_MAX];
+	unsigned npost;
+	/* What the kernel's single correction should have given: the receiver offset each
+	 * sender offset that starts a segment first left at, and the sender offset (+ 1) that
+	 * ends at each receiver offset.  A mismatch means the kernel mis-mapped. */
+	uint32_t rpos[APP_MAX + 1], rend[APP_MAX + 1], send_end[RCV_MAX + 1];
+	struct { uint32_t off; int32_t d; } ideal[IDEAL_MAX];
+	unsigned nideal;
+	uint32_t emitted;        /* 1 + the furthest start of a segment the router passed */
+	uint32_t corr_off;       /* where nfhelper last changed a length (stream.c corr_seq) */
+	bool corr;
+	bool limited;            /* it did: what follows is the kernel's limit, not nfhelper's */
+	bool overtaken;          /* a length changed behind bytes already passed (reordering) */
+	bool reseg;              /* resegmented bytes before a change in a changed packet */
+	uint32_t id;
+	jmp_buf out;
+} w;
+
+static struct {
+	unsigned long inputs, lines, rewritable, rewritten, unclean_plain, drops, stale_differ,
+		segments, limited, limited_fail, misacked, misplaced, overtaken, reseg;
+} st;
+static int tracing = -1, strict;
+
+static void stats_print(void) __attribute__((destructor));
+static void stats_print(void)
+{
+	if (!st.inputs)
+		return;
+	fprintf(stderr, "fuzz_stream: %lu inputs, %lu segments, %lu router drops; %lu lines, %lu "
+		"rewritable: %lu rewritten, %lu left unrewritten after an unclean passage; %lu "
+		"stale copies (before rcv_nxt) that differed; kernel single-correction limit hit in %lu "
+		"inputs (%lu acks mis-mapped, %lu segments misplaced); a length change behind bytes "
+		"passed ahead in %lu; resegmented bytes before a change mapped with it in %lu; %lu of "
+		"these inputs broke the stream\n", st.inputs, st.segments, st.drops, st.lines,
+		st.rewritable, st.rewritten, st.unclean_plain, st.stale_differ, st.limited, st.misacked,
+		st.misplaced, st.overtaken, st.reseg, st.limited_fail);
+}
+
+static void dump(const char *tag, const uint8_t *p, uint32_t len)
+{
+	fprintf(stderr, "  %s (%u): \"", tag, len);
+	for (uint32_t i = 0; i < len; i++) {
+		if (p[i] == '\r')
+			fputs("\\r", stderr);
+		else if (p[i] == '\n')
+			fputs("\\n", stderr);
+		else
+			fputc(p[i] >= 32 && p[i] < 127 ? p[i] : '?', stderr);
+	}
+	fputs("\"\n", stderr);
+}
+
+static void vfail(const char *fmt, va_list ap) __attribute__((noreturn));
+static void vfail(const char *fmt, va_list ap)
+{
+	fputs("fuzz_stream: FAILED: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n  kernel limits met before: single correction %s, change behind bytes passed "
+		"ahead %s, resegmented %s\n  sender una %u nxt %u; router hwm %u; receiver rcv_nxt %u; seqadj pos "
+		"%u (stream %d) before %d after %d\n", w.limited ? "yes" : "no", w.overtaken ? "yes" : "no", w.reseg ? "yes" : "no", w.una, w.nxt, w.hwm,
+		w.rcv_nxt, w.adj.pos, (int32_t)(w.adj.pos - w.isn), w.adj.before, w.adj.after);
+	dump("application", w.app, w.app_len);
+	dump("receiver", w.rcv, w.rcv_nxt);
+	abort();
+}
+
+static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(fmt, ap);
+}
+
+/* A broken stream after the kernel demonstrably mis-mapped (two corrections in flight: it
+ * keeps one) is that limit's consequence: counted, not failed, unless FUZZ_STREAM_STRICT. */
+static void fail_stream(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fail_stream(const char *fmt, ...)
+{
+	va_list ap;
+
+	if ((w.limited || w.overtaken || w.reseg) && !strict) {
+		st.limited_fail++;
+		longjmp(w.out, 1);
+	}
+	va_start(ap, fmt);
+	vfail(fmt, ap);
+}
+
+static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void trace(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (tracing <= 0)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* --- the kernel's sequence adjustment (nf_conntrack_seqadj.c) ------------------------- */
+
+static bool seq_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(b - a) < 0;
+}
+
+/* nf_ct_seqadj_set: a queued packet at seq changed length by d. */
+static void seqadj_set(uint32_t seq, int32_t d)
+{
+	if (w.adj.before == w.adj.after || seq_after(seq, w.adj.pos)) {
+		w.adj.pos = seq;
+		w.adj.before = w.adj.after;
+		w.adj.after += d;
+	}
+}
+
+/* nf_ct_seq_adjust: this direction's sequence number, and the other's acknowledgement. */
+static uint32_t seqadj_seq(uint32_t seq)
+{
+	return seq + (uint32_t)(seq_after(seq, w.adj.pos) ? w.adj.after : w.adj.before);
+}
+
+static uint32_t seqadj_ack(uint32_t ack)
+{
+	return ack - (uint32_t)(seq_after(ack - (uint32_t)w.adj.before, w.adj.pos) ? w.adj.after :
+				 w.adj.before);
+}
+
+/* --- the application stream ---------------------------------------------------------- */
+
+static const uint16_t ports[8] = { 40000, 40001, 40002, 1025, 65535, 80, 21, 50000 };
+
+static int nums(char *b, size_t cap, const uint8_t a[4], uint16_t port, bool zeros)
+{
+	return snprintf(b, cap, zeros ? "%03u,%03u,%03u,%03u,%03u,%03u" : "%u,%u,%u,%u,%u,%u",
+			a[0], a[1], a[2], a[3], port >> 8, port & 0xff);
+}
+
+/* Line kinds: PORT / EPRT naming the client in several spellings, lines that must pass as
+ * they are (a bounce PORT naming another host, port 0, one byte too long), and others. */
+static void app_line(uint8_t b)
+{
+	char o[400], r[400], n[64], m[64], pad[160];
+	const uint8_t *c = w.cl, *a = w.na;
+	uint16_t port = ports[(b >> 4) & 7];
+	struct line *l = &w.line[w.nline];
+	int on, rn = -1, k;
+
+	nums(m, sizeof(m), a, port, false);
+	switch (b & 15) {
+	case 0: case 1: case 2:
+		nums(n, sizeof(n), c, port, false);
+		on = snprintf(o, sizeof(o), "PORT %s\r\n", n);
+		rn = snprintf(r, sizeof(r), "PORT %s\r\n", m);
+		break;
+	case 3:
+		nums(n, sizeof(n), c, port, false);
+		on = snprintf(o, sizeof(o), "port  %s \r\n", n);
+		rn = snprintf(r, sizeof(r), "port  %s \r\n", m);
+		break;
+	case 4:
+		nums(n, sizeof(n), c, port, true);
+		on = snprintf(o, sizeof(o), "PORT %s\n", n);
+		rn = snprintf(r, sizeof(r), "PORT %s\n", m);
+		break;
+	case 5: case 6: case 7:
+		k = (b & 15) == 7 ? '!' : '|';
+		on = snprintf(o, sizeof(o), "EPRT %c1%c%u.%u.%u.%u%c%u%c\r\n", k, k, c[0], c[1], c[2],
+			      c[3], k, port, k);
+		/* nf_nat_ftp prints "|1|%pI4|%u|" whatever the client's delimiter was */
+		rn = snprintf(r, sizeof(r), "EPRT |1|%u.%u.%u.%u|%u|\r\n", a[0], a[1], a[2], a[3], port);
+		break;
+	case 8:
+		on = snprintf(o, sizeof(o), "NOOP\r\n");
+		break;
+	case 9:
+		on = snprintf(o, sizeof(o), "USER anonymous\r\n");
+		break;
+	case 10:
+		on = snprintf(o, sizeof(o), "PORT 10,0,3,3,0,80\r\n");	/* FTP bounce */
+		break;
+	case 11:
+		memset(pad, 'x', 150);
+		on = snprintf(o, sizeof(o), "SITE %.150s%.150s\r\n", pad, pad);
+		break;
+	case 12: case 13:
+		/* exactly FTP_LINE_MAX (matches), or one more (never matches) */
+		nums(n, sizeof(n), c, port, false);
+		k = FTP_LINE_MAX + (b & 15) - 12 - 7 - (int)strlen(n);
+		memset(pad, ' ', (size_t)k);
+		on = snprintf(o, sizeof(o), "PORT %s%.*s\r\n", n, k, pad);
+		if ((b & 15) == 12)
+			rn = snprintf(r, sizeof(r), "PORT %s%.*s\r\n", m, k, pad);
+		break;
+	case 14:
+		nums(n, sizeof(n), c, 0, false);
+		on = snprintf(o, sizeof(o), "PORT %s\r\n", n);	/* port 0: ignored */
+		break;
+	default:
+		on = snprintf(o, sizeof(o), "TYPE I\r\n");
+		break;
+	}
+	if (w.app_len + (uint32_t)on > APP_MAX)
+		return;
+	l->off = w.app_len;
+	l->len = (uint32_t)on;
+	memcpy(w.app + w.app_len, o, (size_t)on);
+	w.app_len += (uint32_t)on;
+	l->rewritable = w.nat && rn > 0 && (rn != on || memcmp(o, r, (size_t)on));
+	if (l->rewritable) {
+		l->alt = w.alt_used;
+		l->alt_len = (uint32_t)rn;
+		memcpy(w.alt + w.alt_used, r, (size_t)rn);
+		w.alt_used += (uint32_t)rn;
+	}
+	w.nline++;
+}
+
+/* --- the router ---------------------------------------------------------------------- */
+
+/* Which lines the router met cleanly: every segment touching them new, in order, accepted,
+ * at most two of them.  A retransmission of bytes the router has seen changes nothing. */
+static void router_mark(uint32_t a, uint32_t b, bool accepted)
+{
+	bool gap = a > w.hwm, collapse = a < w.hwm && b > w.hwm, replay = b <= w.hwm;
+	bool dirty = !accepted || gap || collapse || !w.synced;
+	uint32_t from = gap || !w.synced ? (w.synced ? w.hwm : 0) : a;
+	/* A collapsed retransmission may be cut to its old bytes: the line starting where it
+	 * ends then comes after a gap (a resynchronisation) too. */
+	uint32_t to = collapse ? b + 1 : b;
+
+	if (replay && accepted)
+		return;
+	for (unsigned i = 0; i < w.nline; i++) {
+		struct line *l = &w.line[i];
+
+		if (l->closed || l->off >= to || l->off + l->len <= from)
+			continue;
+		if (!replay)
+			l->nseg++;
+		if (dirty || l->nseg > 2)
+			l->unclean = true;
+	}
+	if (!accepted)
+		return;
+	if (!w.synced && memchr(w.app + a, '\n', b - a))
+		w.synced = true;	/* nfhelper parses from the next line on */
+	if (gap)
+		w.synced = memchr(w.app + a, '\n', b - a) != NULL;
+	if (b > w.hwm)
+		w.hwm = b;
+	for (unsigned i = 0; i < w.nline; i++)
+		if (w.line[i].off + w.line[i].len <= w.hwm)
+			w.line[i].closed = true;
+}
+
+/* The kernel with unbounded memory: every correction kept (one per position, as the kernel
+ * keeps the first it sees there).  Where the real kernel and this one disagree, the fault is
+ * the kernel's single correction; where they agree and are wrong, it is how nfhelper changed
+ * lengths. */
+static bool ideal_set(uint32_t seq, int32_t d)
+{
+	uint32_t off = seq - w.isn;
+	unsigned i = 0;
+
+	while (i < w.nideal && w.ideal[i].off < off)
+		i++;
+	if ((i < w.nideal && w.ideal[i].off == off) || w.nideal == IDEAL_MAX)
+		return false;
+	memmove(&w.ideal[i + 1], &w.ideal[i], (w.nideal - i) * sizeof(w.ideal[0]));
+	w.ideal[i].off = off;
+	w.ideal[i].d = d;
+	w.nideal++;
+	return true;
+}
+
+static uint32_t ideal_seq(uint32_t seq)
+{
+	int32_t c = 0;
+
+	for (unsigned i = 0; i < w.nideal; i++)
+		if (seq_after(seq, w.isn + w.ideal[i].off))
+			c += w.ideal[i].d;
+	return seq + (uint32_t)c;
+}
+
+static uint32_t ideal_ack(uint32_t ack)
+{
+	int32_t c = 0;
+
+	for (unsigned i = 0; i < w.nideal && seq_after(ack - (uint32_t)c, w.isn + w.ideal[i].off); i++)
+		c += w.ideal[i].d;
+	return ack - (uint32_t)c;
+}
+
+/* Even a kernel keeping every correction puts one at the start of the packet that changed
+ * length: bytes of that packet before its change, sent again in another segmentation (a
+ * retransmission starting inside it, an acknowledgement ending inside it), are mapped with
+ * the change.  Every kernel NAT helper shares this; nfhelper meets it more often because a
+ * held command's completion lands inside a segment, and a collapsed retransmission changes
+ * length after its old bytes. */
+static void resegmented(void)
+{
+	if (!w.reseg)
+		st.reseg++;
+	w.reseg = true;
+}
+
+/* Where must a segment from sender offset a land?  Where an earlier one starting or ending
+ * there did the first time (a segment cut to its old bytes ends where their first copy
+ * ended).  Checked against the real and the ideal kernel. */
+static void router_truth(uint32_t a, uint32_t b, uint32_t seq, uint32_t plen)
+{
+	uint32_t pos = seq - w.isn, want = w.rpos[a] ? w.rpos[a] : w.rend[a];
+
+	if (want && want != pos + 1) {
+		trace("kernel: a segment from %u lands at %d, not %u", a, (int32_t)pos, want - 1);
+		if (ideal_seq(w.isn + a) == seq) {
+			resegmented();
+		} else {
+			w.limited = true;
+			st.misplaced++;
+		}
+	}
+	if (pos > RCV_MAX || plen > RCV_MAX - pos)
+		return;	/* the receiver will say so */
+	if (!w.rpos[a])
+		w.rpos[a] = pos + 1;
+	if (!w.rend[b])
+		w.rend[b] = pos + plen + 1;
+	/* Held bytes leave nothing: the furthest sender offset ending here is the truth. */
+	if (w.send_end[pos + plen] < b + 1)
+		w.send_end[pos + plen] = b + 1;
+}
+
+/* Stream bytes [off, off + len) through nfhelper and the kernel: false when dropped, else
+ * out holds the segment as it leaves, its sequence number adjusted. */
+static bool router(uint32_t off, uint32_t len, struct seg *out)
+{
+	static uint8_t pkt[PKT_MAX], msg[PKT_MAX + 4096] __attribute__((aligned(4)));
+	uint32_t seq = w.isn + off, id = ++w.id, n, plen = len, seen;
+	const uint8_t *pl = w.app + off;
+	const struct nlmsghdr *nlh;
+	struct help_result res;
+	struct qmsg_verdict v;
+	struct pkt p;
+
+	n = qmsg_tcp(pkt, &w.c, CT_DIR_ORIGINAL, seq, 0, w.app + off, len);
+	nlh = qmsg_packet(msg, sizeof(msg), &w.c, CT_DIR_ORIGINAL, id, pkt, n);
+	if (!nlh)
+		fail("cannot build the queued packet");
+	nlh = dispatch_packet(&w.dp, nlh, 1, &res);
+	if (!nlh || qmsg_verdict_decode(nlh, &v) < 0 || v.id != id)
+		fail("no verdict for packet %u", id);
+	st.segments++;
+	seen = w.hwm;
+	router_mark(off, off + len, v.verdict == NF_ACCEPT);
+	if (v.verdict == NF_DROP) {
+		st.drops++;
+		trace("router: [%u,%u) dropped", off, off + len);
+		return false;
+	}
+	if (v.verdict != NF_ACCEPT)
+		fail("verdict %u", v.verdict);
+	if (v.payload) {
+		if (pkt_parse(v.payload, v.payload_len, &p) < 0 || !pkt_l4_csum_ok(v.payload, v.payload_len))
+			fail("rewritten packet for [%u,%u) is inconsistent", off, off + len);
+		if (p.seq != seq)
+			fail("nfhelper changed the sequence number (the kernel does that)");
+		pl = v.payload + p.off;
+		plen = p.len;
+	}
+	if (!w.nat && (plen != len || memcmp(pl, w.app + off, len)))
+		fail("[%u,%u) rewritten without NAT", off, off + len);
+	if (plen > OUT_MAX)
+		fail("[%u,%u) grew to %u bytes", off, off + len, plen);
+	/* A retransmission of bytes whose first copies are known must have their length. */
+	if (w.nat && off + len <= seen && (w.rpos[off] || w.rend[off]) &&
+	    (w.rend[off + len] || w.rpos[off + len])) {
+		uint32_t s0 = w.rpos[off] ? w.rpos[off] : w.rend[off];
+		uint32_t s1 = w.rend[off + len] ? w.rend[off + len] : w.rpos[off + len];
+
+		if (s1 >= s0 && plen != s1 - s0 && !w.limited && !w.overtaken && !w.reseg)
+			fail("a retransmission of [%u,%u) leaves with %u bytes, its first copies had %u: "
+			     "not repeated from the journal", off, off + len, plen, s1 - s0);
+	}
+	/* Bytes the router passed before come again with another length: the kernel records
+	 * a correction for them again when this one lies after its correction position. */
+	if (plen != len && w.nat && off + len <= seen && !w.limited && !w.overtaken && !w.reseg &&
+	    (w.adj.before == w.adj.after || seq_after(seq, w.adj.pos)))
+		fail("a retransmission of [%u,%u) changes length by %d after the kernel's correction "
+		     "at stream %d: the kernel counts that change a second time", off, off + len,
+		     (int32_t)plen - (int32_t)len, (int32_t)(w.adj.pos - w.isn));
+	if (plen != len && w.nat) {
+		seqadj_set(seq, (int32_t)plen - (int32_t)len);
+		if (ideal_set(seq, (int32_t)plen - (int32_t)len) && w.emitted > off + 1 &&
+		    !w.overtaken) {
+			/* Every kernel helper has this under reordering: what passed ahead was
+			 * placed before this change existed. */
+			trace("kernel: a new length change at %u behind a segment passed from %u", off,
+			      w.emitted - 1);
+			w.overtaken = true;
+			st.overtaken++;
+		}
+	}
+	if (off + 1 > w.emitted)
+		w.emitted = off + 1;
+	out->seq = w.nat ? seqadj_seq(seq) : seq;
+	out->len = plen;
+	/* stream.c's documented rule: old and new bytes starting at or before the last
+	 * length change it made are cut to the old ones; the router stays where it stood. */
+	n = off + len;
+	if (w.nat && off < seen && n > seen && w.corr && w.corr_off >= off) {
+		trace("router: [%u,%u) cut to [%u,%u)", off, n, off, seen);
+		n = w.hwm = seen;
+	} else if (w.nat && plen != len && n > seen) {
+		w.corr = true;
+		w.corr_off = off;
+	}
+	router_truth(off, n, out->seq, plen);
+	memcpy(out->data, pl, plen);
+	if (tracing) {
+		trace("router: [%u,%u) leaves at receiver %d, %u bytes", off, off + len,
+		      (int32_t)(out->seq - w.isn), plen);
+		if (plen != len || memcmp(pl, w.app + off, len))
+			dump("rewritten", pl, plen);
+	}
+	return true;
+}
+
+/* A packet of the handshake or a pure acknowledgement: nfhelper must answer it. */
+static void router_ctl(int dir, uint32_t seq, uint8_t flags)
+{
+	static uint8_t pkt[128], msg[4096] __attribute__((aligned(4)));
+	const struct nlmsghdr *nlh;
+	struct help_result res;
+	struct qmsg_verdict v;
+	uint32_t n = qmsg_tcp(pkt, &w.c, dir, seq, flags, NULL, 0), id = ++w.id;
+
+	nlh = qmsg_packet(msg, sizeof(msg), &w.c, dir, id, pkt, n);
+	nlh = nlh ? dispatch_packet(&w.dp, nlh, 1, &res) : NULL;
+	if (!nlh || qmsg_verdict_decode(nlh, &v) < 0 || v.id != id || v.verdict != NF_ACCEPT || v.payload)
+		fail("control packet (dir %d, flags %#x) not passed unchanged", dir, flags);
+}
+
+/* --- sender and receiver -------------------------------------------------------------- */
+
+static void bound_add(uint32_t end)
+{
+	unsigned i = 0;
+
+	while (i < w.nbound && w.bound[i] < end)
+		i++;
+	if (i < w.nbound && w.bound[i] == end)
+		return;
+	if (w.nbound == BOUND_MAX)
+		fail("too many segments in flight");
+	memmove(&w.bound[i + 1], &w.bound[i], (w.nbound - i) * sizeof(w.bound[0]));
+	w.bound[i] = end;
+	w.nbound++;
+}
+
+/* Retransmitting [una, end) past what was sent merges the segments in it (Linux collapses). */
+static void bound_collapse(uint32_t end)
+{
+	unsigned i = 0, j;
+
+	while (i < w.nbound && w.bound[i] <= w.una)
+		i++;
+	for (j = i; j < w.nbound && w.bound[j] < end; j++)
+		;
+	memmove(&w.bound[i], &w.bound[j], (w.nbound - j) * sizeof(w.bound[0]));
+	w.nbound -= j - i;
+	bound_add(end);
+}
+
+static void sender_ack(uint32_t ack)
+{
+	uint32_t a = w.nat ? seqadj_ack(ack) : ack, r = ack - w.isn;
+	int32_t off = (int32_t)(a - w.isn);
+	unsigned i = 0;
+
+	/* Only an acknowledgement the sender takes matters (one below snd_una is ignored). */
+	if (off > (int32_t)w.una && r <= RCV_MAX && (r ? w.send_end[r] : 1) &&
+	    (int32_t)((r ? w.send_end[r] - 1 : 0)) != off) {
+		trace("kernel: acknowledgement of receiver offset %u maps to %d, not %u", r, off,
+		      r ? w.send_end[r] - 1 : 0);
+		if (ideal_ack(ack) == a) {
+			resegmented();
+		} else {
+			w.limited = true;
+			st.misacked++;
+		}
+	}
+
+	if (off <= (int32_t)w.una)
+		return;	/* old (or mapped below the stream: the sender ignores it as old) */
+	if ((uint32_t)off > w.nxt)
+		fail_stream("acknowledgement maps to stream offset %d; the sender sent up to %u", off, w.nxt);
+	w.una = (uint32_t)off;
+	while (i < w.nbound && w.bound[i] <= w.una)
+		i++;
+	memmove(&w.bound[0], &w.bound[i], (w.nbound - i) * sizeof(w.bound[0]));
+	w.nbound -= i;
+}
+
+/* Reassembly: bytes before rcv_nxt are old (a stale copy), others kept until the gap before
+ * them fills; two copies of one position that both count must agree. */
+static void receiver(const struct seg *s)
+{
+	int32_t pos = (int32_t)(s->seq - w.isn);
+	bool differ = false;
+
+	if (pos < 0 || (uint32_t)pos + s->len > RCV_MAX)
+		fail_stream("a segment lands at receiver offset %d (%u bytes): outside the stream", pos, s->len);
+	for (uint32_t i = 0; i < s->len; i++) {
+		uint32_t q = (uint32_t)pos + i;
+
+		if (q < w.rcv_nxt) {
+			differ |= w.rcv[q] != s->data[i];
+		} else if (w.have[q]) {
+			if (w.rcv[q] != s->data[i])
+				fail_stream("two copies of receiver offset %u differ ('%c' then '%c')", q, w.rcv[q],
+				     s->data[i]);
+		} else {
+			w.rcv[q] = s->data[i];
+			w.have[q] = 1;
+		}
+	}
+	st.stale_differ += differ;
+	while (w.rcv_nxt < RCV_MAX && w.have[w.rcv_nxt])
+		w.rcv_nxt++;
+	if ((uint32_t)pos + s->len > w.rcv_end)
+		w.rcv_end = (uint32_t)pos + s->len;
+	trace("receiver: %d+%u, rcv_nxt %u%s", pos, s->len, w.rcv_nxt, s->ack_lost ? " (ack lost)" : "");
+	if (!s->ack_lost)
+		sender_ack(w.isn + w.rcv_nxt);
+}
+
+static void release_pre(void)
+{
+	static struct seg s;
+	struct pre p = w.pre[0];
+
+	memmove(&w.pre[0], &w.pre[1], --w.npre * sizeof(w.pre[0]));
+	if (router(p.off, p.len, &s)) {
+		s.ack_lost = p.ack_lost;
+		receiver(&s);
+	}
+}
+
+static void release_post(void)
+{
+	static struct seg s;
+
+	s = w.post[0];
+	memmove(&w.post[0], &w.post[1], --w.npost * sizeof(w.post[0]));
+	receiver(&s);
+}
+
+static void transmit(uint32_t off, uint32_t len, unsigned fate, bool ack_lost)
+{
+	static struct seg s;
+
+	if (!len)
+		return;
+	if (off + len > w.nxt)
+		w.nxt = off + len;
+	trace("sender: [%u,%u) fate %u%s", off, off + len, fate, ack_lost ? " ack lost" : "");
+	if (fate == F_LOST_BEFORE)
+		return;
+	if (fate == F_DELAY_BEFORE) {
+		if (w.npre == DELAY_MAX)
+			release_pre();
+		w.pre[w.npre++] = (struct pre){ off, len, ack_lost };
+		return;
+	}
+	if (!router(off, len, &s) || fate == F_LOST_AFTER)
+		return;
+	s.ack_lost = ack_lost;
+	if (fate == F_DELAY_AFTER) {
+		if (w.npost == DELAY_MAX)
+			release_post();
+		w.post[w.npost++] = s;
+		return;
+	}
+	receiver(&s);
+}
+
+static void send_new(uint32_t k, unsigned fate, bool ack_lost)
+{
+	uint32_t off = w.nxt, len = k < w.app_len - off ? k : w.app_len - off;
+
+	if (!len)
+		return;
+	bound_add(off + len);
+	transmit(off, len, fate, ack_lost);
+}
+
+static void send_again(uint32_t k, unsigned fate, bool ack_lost)
+{
+	uint32_t off = w.una, len = k < w.app_len - off ? k : w.app_len - off;
+
+	if (!len)
+		return;
+	if (off + len > w.nxt)
+		bound_collapse(off + len);
+	transmit(off, len, fate, ack_lost);
+}
+
+/* Lossless rounds: what is in flight arrives, then the sender retransmits from snd_una in
+ * its first-copy segments (merged up to an MSS) or sends new data. */
+static void finish(void)
+{
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		uint32_t end;
+
+		while (w.npre)
+			release_pre();
+		while (w.npost)
+			release_post();
+		if (w.una == w.app_len)
+			return;
+		if (w.una == w.nxt) {
+			send_new(MSS, F_NOW, false);
+			continue;
+		}
+		end = w.nxt;
+		for (unsigned i = 0; i < w.nbound; i++) {
+			if (w.bound[i] <= w.una)
+				continue;
+			end = w.bound[i];
+			if (i + 1 == w.nbound || w.bound[i + 1] - w.una > MSS)
+				break;
+		}
+		transmit(w.una, end - w.una, F_NOW, false);
+	}
+	fail_stream("stall: %u of %u bytes acknowledged after %d lossless rounds", w.una, w.app_len, ROUNDS);
+}
+
+/* The receiver's stream, line by line: each the line itself or its rewrite. */
+static void check_stream(void)
+{
+	uint32_t r = 0;
+
+	if (w.rcv_end > w.rcv_nxt)
+		fail_stream("the receiver holds bytes up to %u, past its stream's end %u", w.rcv_end, w.rcv_nxt);
+	for (unsigned i = 0; i < w.nline; i++) {
+		const struct line *l = &w.line[i];
+		bool same = r + l->len <= w.rcv_nxt && !memcmp(w.rcv + r, w.app + l->off, l->len);
+		bool rw = !same && l->rewritable && r + l->alt_len <= w.rcv_nxt &&
+			  !memcmp(w.rcv + r, w.alt + l->alt, l->alt_len);
+
+		if (!same && !rw) {
+			dump("line sent", w.app + l->off, l->len);
+			if (l->rewritable)
+				dump("its rewrite", w.alt + l->alt, l->alt_len);
+			dump("received there", w.rcv + r, w.rcv_nxt - r < 160 ? w.rcv_nxt - r : 160);
+			fail_stream("line %u (stream offset %u, receiver offset %u) arrived corrupted", i, l->off, r);
+		}
+		st.lines++;
+		st.rewritable += l->rewritable;
+		st.rewritten += rw;
+		if (l->rewritable && same && !l->unclean)
+			fail("line %u (stream offset %u) reached the router cleanly but was not rewritten",
+			     i, l->off);
+		st.unclean_plain += l->rewritable && same;
+		r += rw ? l->alt_len : l->len;
+	}
+	if (r != w.rcv_nxt)
+		fail_stream("the receiver got %u bytes more than were sent", w.rcv_nxt - r);
+}
+
+static void world_init(uint8_t cfg)
+{
+	static const char *const addr[4][2] = {
+		{ "10.0.1.2", "192.168.100.100" }, { "10.0.1.2", "10.0.2.1" },
+		{ "192.168.100.100", "10.0.2.1" }, { "10.0.1.2", NULL },
+	};
+	static const struct helper_cfg hc = { .name = "ftp", .queue = 21, .max_expected = 1,
+					      .expect_timeout = 300, .max_conns = 16 };
+	const char *const *a = addr[cfg & 3];
+
+	memset(&w, 0, sizeof(w));
+	if (tracing < 0) {
+		tracing = getenv("FUZZ_STREAM_TRACE") != NULL;
+		strict = getenv("FUZZ_STREAM_STRICT") != NULL;
+	}
+	if (dispatch_init(&w.dp, &ftp_proto, &hc) < 0)
+		abort();
+	if (cfg & 16) {
+		w.dp.ops = &fakect_ops;
+		w.dp.ops_arg = &w.fk;
+	}
+	qmsg_conn_init(&w.c, AF_INET, a[0], 40000, "10.0.2.2", 21, a[1], 7);
+	w.nat = a[1] != NULL;
+	memcpy(w.cl, w.c.ct.tuple[CT_DIR_ORIGINAL].src.all, 4);
+	memcpy(w.na, w.c.ct.tuple[CT_DIR_REPLY].dst.all, 4);
+	w.isn = (cfg & 4) ? 0xfffffff0U : 1001;
+	w.synced = !(cfg & 8);
+	w.rend[0] = 1;	/* the stream's first byte is the receiver's first */
+	if (w.synced) {
+		router_ctl(CT_DIR_ORIGINAL, w.isn - 1, PKT_TCP_SYN);
+		router_ctl(CT_DIR_REPLY, w.c.seq[1], PKT_TCP_SYN);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t off = 2;
+	unsigned n;
+
+	if (size < 3)
+		return 0;
+	st.inputs++;
+	world_init(data[0]);
+	if (setjmp(w.out))
+		goto out;
+	n = 1 + data[1] % LINES_MAX;
+	for (unsigned i = 0; i < n && off < size; i++)
+		app_line(data[off++]);
+	trace("config %#x, %u lines, %u bytes", data[0], w.nline, w.app_len);
+	for (; off + 2 <= size; off += 2) {
+		uint8_t op = data[off];
+		uint32_t k = 1U + data[off + 1];
+		unsigned fate = (op >> 2) & 7;
+		bool ack_lost = op & 32;
+
+		if (fate > F_DELAY_AFTER)
+			fate = F_NOW;
+		switch (op & 3) {
+		case 1:
+			send_again(k, fate, ack_lost);
+			break;
+		case 2:
+			if ((op & 4) && w.npost)
+				release_post();
+			else if (!(op & 4) && w.npre)
+				release_pre();
+			break;
+		default:
+			send_new(k, fate, ack_lost);
+			break;
+		}
+	}
+	finish();
+	check_stream();
+out:
+	st.limited += w.limited;
+	dispatch_free(&w.dp);
+	return 0;
+}
