@@ -87,7 +87,7 @@ static bool ftp_match_help(struct help_ctx *ctx, const struct ftp_match *m, stru
 	/* Text that has left already cannot be rewritten: no expectation for it either. */
 	if (m->off < sp->sent)
 		return true;
-	if (stream_expect_announce(ctx, sp, &exp, m->off, (uint32_t)m->len, ftp_fmt, m, res))
+	if (stream_expect_announce(ctx, sp, &exp, m->off, (uint32_t)m->len, ftp_fmt, m, res) >= 0)
 		return true;
 	log_rl(LOG_WARNING, "ftp: ct %u: no free port for the expectation or cannot rewrite", ctx->ct->id);
 	return false;

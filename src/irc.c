@@ -62,7 +62,7 @@ static bool irc_match_help(struct help_ctx *ctx, const struct irc_match *m, stru
 	if (m->off < sp->sent)	/* its text has left already: neither rewrite nor expectation */
 		return true;
 	help_expect_follow_master(ctx, &exp, &ctx->ct->tuple[CT_DIR_ORIGINAL].src, m->port);
-	if (stream_expect_announce(ctx, sp, &exp, m->off, (uint32_t)m->len, irc_fmt, m, res))
+	if (stream_expect_announce(ctx, sp, &exp, m->off, (uint32_t)m->len, irc_fmt, m, res) >= 0)
 		return true;
 	log_rl(LOG_WARNING, "irc: ct %u: no free port for a DCC or cannot rewrite it", ctx->ct->id);
 	return false;

@@ -481,18 +481,26 @@ int stream_line_boundary(const uint8_t *data, uint32_t len)
 	return nl ? (int)(nl + 1 - data) : -1;
 }
 
-bool stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct ct_expect *exp,
-			    uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
-			    struct help_result *res)
+int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct ct_expect *exp,
+			   uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			   struct help_result *res)
 {
 	char text[96];
 	uint8_t old[sizeof(text)];
 	uint16_t want = exp->tuple.dport;
-	int port = help_expect_nat(ctx, exp, res), n;
+	int port, n;
 	struct ct_expect *e;
 
+	/* A segment with more messages than one packet's edits (only a hostile peer sends
+	 * that many): the rest are left alone, as the kernel leaves all but the first. */
+	if (sp->nedit >= STREAM_EDITS || sizeof(text) > STREAM_TEXT - sp->text_len) {
+		log_rl(LOG_INFO, "ct %u: more than %d rewrites in one segment, the rest left alone",
+		       ctx->ct->id, STREAM_EDITS);
+		return 0;
+	}
+	port = help_expect_nat(ctx, exp, res);
 	if (port == 0)
-		return false;
+		return -1;
 	if (port < 0) {	/* no synchronous creation: the verdict carries it, port unchanged */
 		port = want;
 		if ((e = help_expect_add(res)))
@@ -500,10 +508,10 @@ bool stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct 
 	}
 	n = fmt(ctx, m, (uint16_t)port, text, sizeof(text));
 	if (n <= 0 || n >= (int)sizeof(text))
-		return false;
+		return -1;
 	if ((uint32_t)n == len && stream_copy(sp, off, off + len, old) == len && !memcmp(old, text, len))
-		return true;	/* already right: an address NAT kept, the same port */
-	return stream_edit(sp, off, len, text, (uint32_t)n) == 0;
+		return 1;	/* already right: an address NAT kept, the same port */
+	return stream_edit(sp, off, len, text, (uint32_t)n) == 0 ? 1 : -1;
 }
 
 void stream_release(struct pool *pool, struct stream_dir *sd)

@@ -104,11 +104,12 @@ typedef int (*stream_fmt_fn)(const struct help_ctx *ctx, const void *m, uint16_t
 /* Under NAT (nf_nat_ftp, nf_nat_irc, ...): create exp on the announced port or another free
  * one, and replace stream bytes [off, off + len) with fmt's text for the port it got (unless
  * they already say exactly that).  Without synchronous creation the verdict carries exp with
- * its port.  False when no port could be had or the text cannot be replaced: the caller's
- * parse callback then returns false and the packet is dropped, as the kernel does. */
-bool stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct ct_expect *exp,
-			    uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
-			    struct help_result *res);
+ * its port.  1 when done; 0 when the segment has no room for another edit (left alone, logged);
+ * -1 when no port could be had or the text cannot be replaced: the caller's parse callback
+ * then returns false and the packet is dropped, as the kernel does. */
+int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct ct_expect *exp,
+			   uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			   struct help_result *res);
 
 /* For parse callbacks: replace [off, off + len) of the stream with text.  Edits must come in
  * stream order, not overlap, and not start before sp->sent.  0, -EINVAL or -ENOSPC. */
