@@ -12,7 +12,10 @@
 #            chat lines; exit 0 only if everything arrived.
 # Segmentation options (offer): --split sends the PRIVMSG in two writes --pause apart
 # (TCP_NODELAY on), cut inside the address unless --split-at N; --offers 2 puts two offers
-# (two listening ports) into one write.  --name "a b.txt" announces a quoted name.
+# (two listening ports) into one write, --apart into one write each (--pause apart).
+# --listen-port P: offer i listens on port P+i (default: ports the system picks), so that a
+# test can compare announced ports and expectations between runs.  --name "a b.txt"
+# announces a quoted name.
 # Every line printed on stdout starts "dccpeer: "; "dccpeer: ok ..." lines are results.
 import argparse, ipaddress, re, socket, struct, sys, time
 
@@ -117,7 +120,8 @@ def offer(args, dl):
     listeners, msgs = [], []
     for i in range(args.offers):
         ls = socket.socket(fam, socket.SOCK_STREAM)
-        ls.bind((bind, 0))
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind((bind, args.listen_port + i if args.listen_port else 0))
         ls.listen(1)
         port = ls.getsockname()[1]
         listeners.append(ls)
@@ -135,6 +139,11 @@ def offer(args, dl):
         irc.send(wire[:at])
         time.sleep(args.pause)
         irc.send(wire[at:])
+    elif args.apart:
+        for i, m in enumerate(msgs):
+            if i:
+                time.sleep(args.pause)
+            irc.send(m)
     else:
         irc.send(wire)
     ok = 0
@@ -253,7 +262,10 @@ def main():
     ap.add_argument("--expect-file", help="receive: the bytes must equal this file")
     ap.add_argument("--announce", help="offer: address to announce (default: own address)")
     ap.add_argument("--listen", help="offer: address to listen on (default: own address)")
+    ap.add_argument("--listen-port", type=int, metavar="PORT",
+                    help="offer: listen on PORT, PORT+1, ... (default: any)")
     ap.add_argument("--split", action="store_true", help="offer: PRIVMSG in two writes")
+    ap.add_argument("--apart", action="store_true", help="offer: each offer in its own write")
     ap.add_argument("--split-at", type=int, help="offer: cut after this many bytes")
     ap.add_argument("--pause", type=float, default=0.3, help="offer: seconds between the writes")
     ap.add_argument("--timeout", type=float, default=20.0, help="bound on the whole run")

@@ -46,6 +46,8 @@ pair "v4 chat" 127.0.0.1 "" --dcc chat
 pair "v4 send quoted name" 127.0.0.1 "" --dcc send --name "a b.txt"
 pair "v4 send split" 127.0.0.1 "" --dcc send --split --pause 0.5
 pair "v4 two offers, one write" 127.0.0.1 "--offers 2" --dcc send --offers 2
+pair "v4 two offers, two writes, fixed ports" 127.0.0.1 "--offers 2" --dcc send --offers 2 --apart \
+	--listen-port $((port + 100))
 pair "v6 send" ::1 "" --dcc send --size 100000
 pair "v6 chat" ::1 "" --dcc chat
 pair "v6 chat split" ::1 "" --dcc chat --split
