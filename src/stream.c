@@ -22,7 +22,10 @@
  * position (corr_seq) whenever an earlier part of it was rewritten with a length change; the
  * kernel then keeps its correction as it is, so no length change of the new bytes could be
  * expressed.  Such a segment is cut to its old bytes (repeated as the first time); the
- * receiver acknowledges them and the sender sends the rest again, as a segment of its own. */
+ * receiver acknowledges them and the sender sends the rest again, as a segment of its own.
+ * When it starts after the correction, the kernel would record the new bytes' length change
+ * at the segment's start, before the change itself; such a segment is dropped once, so the
+ * sender sends the new bytes on their own (or the same segment again, which is then taken). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
@@ -299,8 +302,9 @@ static void stream_drop(struct help_ctx *ctx, struct help_result *res, const cha
  * seen already and their first-copy output is in o), compose, and commit the stream state. */
 static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
 		       void *parser, struct stream_kstate *k, struct out *o, uint32_t start,
-		       bool changed, struct help_result *res)
+		       bool changed, bool overlap, struct help_result *res)
 {
+	uint32_t before = o->len;	/* output of the bytes before the new ones */
 	static struct stream_pkt s;	/* large; the packet path runs on one thread */
 	const struct pkt *p = &ctx->pkt;
 	const uint8_t *data = ctx->data + p->off;
@@ -351,6 +355,20 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		sd->drop_len = p->len;
 		return;
 	}
+	if (overlap && o->len - before != p->len - start &&
+	    !(sd->redo && sd->redo_seq == p->seq && sd->redo_len == p->len)) {
+		/* New bytes that change length behind old ones: the kernel would place the
+		 * correction at this segment's start, before the change, and a later copy starting
+		 * between the two would be mapped wrongly.  Dropped once: the sender then starts
+		 * where the receiver stands (the new bytes come as their own segment), or sends the
+		 * same again when the receiver has nothing of it, which is then taken as it is. */
+		memcpy(parser, saved, sp->parser_size);
+		stream_drop(ctx, res, "new bytes behind old ones would change length");
+		sd->redo = 1;
+		sd->redo_seq = p->seq;
+		sd->redo_len = p->len;
+		return;
+	}
 	if (changed && !emit(ctx, o, res)) {
 		memcpy(parser, saved, sp->parser_size);
 		stream_drop(ctx, res, "cannot rewrite the segment");
@@ -379,7 +397,7 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	pool_pin(ctx->pool, sd->block, sd->hold_len > 0);
 	sd->next_seq = p->seq + p->len;
 	sd->next_off += s.len;
-	sd->dropped = 0;
+	sd->dropped = sd->redo = 0;
 	if (!sd->hold_len && sp->idle(parser)) {
 		k->seq[ctx->dir] = htonl(sd->next_seq);
 		k->valid[ctx->dir] = 1;
@@ -394,6 +412,7 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	struct out o;	/* not zeroed whole: its run array is written before it is read */
 	bool changed = false;
 	uint32_t start = 0, end = p->seq + p->len;
+	bool overlap = false;
 	int b;
 
 	res->help_info = (const uint8_t *)k;
@@ -456,6 +475,7 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		}
 		start = old - p->seq;
 		o.seal = o.nrun;
+		overlap = true;
 	}
 	if (!sd->synced) {
 		/* New bytes, but not at a known message start: parse from the next boundary. */
@@ -471,7 +491,7 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		start += (uint32_t)b;
 		dir_sync(sp, sd, parser, ctx->dir, p->seq + start);
 	}
-	stream_new(ctx, sp, sd, parser, k, &o, start, changed, res);
+	stream_new(ctx, sp, sd, parser, k, &o, start, changed, overlap, res);
 }
 
 int stream_line_boundary(const uint8_t *data, uint32_t len)

@@ -23,12 +23,14 @@ struct stream_dir {
 	uint32_t next_seq;      /* first byte not seen yet: what precedes it is old */
 	uint32_t hold_len;      /* [next_seq - hold_len, next_seq) parsed but held back (NAT) */
 	uint32_t drop_seq, drop_len; /* a segment dropped once because it would have left empty */
+	uint32_t redo_seq, redo_len; /* an overlapping segment dropped once (see stream.c) */
 	uint32_t block;         /* pool block (held bytes and rewrite journal) + 1; 0 = none */
 	uint32_t corr_seq;      /* where the kernel's sequence correction stands (see stream.c) */
 	uint8_t corr;           /* corr_seq is set: a segment's length was changed */
 	uint8_t known;          /* next_seq is set: bytes before it were seen (or skipped) */
 	uint8_t synced;         /* the parser stands at next_off, a message start */
 	uint8_t dropped;        /* drop_seq/drop_len are set */
+	uint8_t redo;           /* redo_seq/redo_len are set */
 };
 
 /* What the kernel keeps for us in the conntrack (CTA_HELP_INFO), so that a restarted nfhelper

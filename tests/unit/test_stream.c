@@ -196,6 +196,37 @@ static void test_gap(void)
 	dispatch_free(&dp);
 }
 
+/* New bytes that change length behind old, unchanged ones: dropped once (the kernel would
+ * put the correction before the change), taken when the same segment comes again. */
+static void test_behind_old(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s0, s1;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "192.168.100.100", 111);
+	pt_handshake(&dp, &c);
+	s0 = c.seq[0];
+	pt_seg(&dp, &c, 0, "NOOP\r\n", &v);
+	s1 = c.seq[0];
+	pt_send(&dp, &c, 0, 0, "NOOP\r\nPORT 10,0,1,2,156,64\r\n", &s0, &v);
+	tap_ok(v.verdict == NF_DROP, "stream behind old: a length change behind old bytes is dropped once");
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,2,156,64\r\n", &s1, &v);
+	pt_payload_is(&v, "PORT 192,168,100,100,156,64\r\n", "stream behind old: the new bytes on their own");
+	dispatch_free(&dp);
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	pt_handshake(&dp, &c);
+	s0 = c.seq[0];
+	pt_seg(&dp, &c, 0, "NOOP\r\n", &v);
+	pt_send(&dp, &c, 0, 0, "NOOP\r\nPORT 10,0,1,2,156,64\r\n", &s0, &v);
+	pt_send(&dp, &c, 0, 0, "NOOP\r\nPORT 10,0,1,2,156,64\r\n", &s0, &v);
+	pt_payload_is(&v, "NOOP\r\nPORT 192,168,100,100,156,64\r\n",
+		      "stream behind old: the same segment again is taken as it is");
+	dispatch_free(&dp);
+}
+
 /* NAT port search bounds and the packet transaction. */
 static void test_transaction(void)
 {
@@ -292,6 +323,7 @@ void test_stream(void)
 	test_reorder();
 	test_retransmit();
 	test_gap();
+	test_behind_old();
 	test_transaction();
 	test_too_big();
 	test_lifecycle();
