@@ -11,9 +11,10 @@
  *
  * Choices and deliberate differences from the kernel helper, each stricter unless noted:
  * - Every message of a segment is parsed, and a message may be split anywhere: the kernel
- *   reads one message at the start of each segment (it even ignores packetLength) and
- *   drops the rest, so a call request behind an echo in the same segment escapes it, and a
- *   message cut by the sender's segmentation is not seen at all.
+ *   reads one message at the start of each segment (it ignores packetLength and takes the
+ *   segment's end for the message's) and looks no further, so a call request behind an
+ *   echo in the same segment escapes it, and a message cut by the sender's segmentation is
+ *   not seen at all (shorter than its struct: passed unparsed).
  * - Length must equal the type's RFC size.  The kernel only wants at least its struct
  *   (reqlen < pptp_msg_size[] is refused, longer is fine) and has no size for the echo
  *   messages at all.
