@@ -13,7 +13,6 @@
 #define PPTP_HDR_LEN 12       /* Length, Message Type, Magic Cookie, Control Type, Reserved0 */
 #define PPTP_MSG_MAX 220      /* the largest control message (Incoming-Call-Request) */
 #define PPTP_CALL_ID_AT 12    /* every message with a call-ID field has its first one here */
-#define PPTP_MAGIC_COOKIE 0x1a2b3c4dU
 
 /* RFC 2637 2: the Control Message Type values (the kernel's PPTP_* names in comments). */
 enum pptp_type {
