@@ -35,7 +35,7 @@
 #include "stream.h"
 
 #define JOURNAL_RECS 8
-#define JOURNAL_RUNS 40
+#define JOURNAL_RUNS (2 * STREAM_EDITS + 8)	/* edits, the text between them, held bytes */
 #define JOURNAL_TEXT 2048
 
 /* A piece of a packet's output: bytes of the segment itself, or literal bytes. */

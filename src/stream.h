@@ -11,8 +11,8 @@
 #include "helper.h"
 
 #define STREAM_NO_HOLD UINT64_MAX
-#define STREAM_EDITS 16        /* edits one packet may make */
-#define STREAM_TEXT 2048       /* replacement bytes one packet may write */
+#define STREAM_EDITS 32        /* edits one packet may make (more: left alone) */
+#define STREAM_TEXT 4096       /* replacement bytes one packet may write */
 #define STREAM_PARSER_MAX 1024 /* a protocol parser is saved in this much while a packet runs */
 /* NFQA_PAYLOAD is one netlink attribute: 65535 minus its 4-byte header, from the L3 header. */
 #define STREAM_PKT_MAX 65531U

@@ -789,8 +789,8 @@ static void world_init(uint8_t cfg)
 		{ "10.0.1.2", "192.168.100.100" }, { "10.0.1.2", "10.0.2.1" },
 		{ "192.168.100.100", "10.0.2.1" }, { "10.0.1.2", NULL },
 	};
-	static const struct helper_cfg hc = { .name = "ftp", .queue = 21, .max_expected = 1,
-					      .expect_timeout = 300, .max_conns = 16 };
+	static const struct helper_cfg hc = { .name = "ftp", .queue = 21, .policy = { { "ftp", 1, 300 } },
+					      .max_conns = 16 };
 	const char *const *a = addr[cfg & 3];
 
 	memset(&w, 0, sizeof(w));
