@@ -34,8 +34,9 @@
 #include "pool.h"
 #include "stream.h"
 
-#define JOURNAL_RECS 8
-#define JOURNAL_RUNS (2 * STREAM_EDITS + 8)	/* edits, the text between them, held bytes */
+#define JOURNAL_RECS 32
+#define JOURNAL_RUNS (2 * STREAM_EDITS + 8)	/* one packet: edits, the text between them, held bytes */
+#define JOURNAL_RUN_POOL 256
 #define JOURNAL_TEXT 2048
 
 /* A piece of a packet's output: bytes of the segment itself, or literal bytes. */
@@ -44,17 +45,19 @@ struct run {
 	uint32_t lit;
 };
 
-/* The output a changed segment's new bytes [seq, seq + len) got the first time. */
+/* The output a changed segment's new bytes [seq, seq + len) got the first time: runs
+ * run0..run0 + nrun of the block's run pool. */
 struct rec {
 	uint32_t seq, len;
-	uint32_t nrun;
-	struct run run[JOURNAL_RUNS];
+	uint16_t run0, nrun;
 };
 
+/* Records, runs and literal bytes are appended until one of them is full; then the journal
+ * starts afresh and the direction's floor (stream_dir.jfloor) says from where it is whole. */
 struct block {
 	struct rec rec[JOURNAL_RECS];
-	uint32_t nrec, head;  /* ring: head is the oldest when full */
-	uint32_t text_used;
+	uint32_t nrec, runs_used, text_used;
+	struct run runs[JOURNAL_RUN_POOL];
 	uint8_t text[JOURNAL_TEXT];
 	uint8_t carry[];      /* hold_max bytes */
 };
@@ -127,7 +130,7 @@ static bool replay(const struct block *blk, uint32_t a, uint32_t b, const uint8_
 			break;
 		out_add(o, seg + (cur - a), next->seq - cur, cur - a, false);
 		for (uint32_t i = 0; i < next->nrun; i++) {
-			const struct run *u = &next->run[i];
+			const struct run *u = &blk->runs[next->run0 + i];
 
 			if (u->lit)
 				out_add(o, blk->text + u->off, u->len, 0, true);
@@ -143,32 +146,61 @@ static bool replay(const struct block *blk, uint32_t a, uint32_t b, const uint8_
 
 /* Keep the runs of o from index first on (the new bytes, whose first byte is at seq, the
  * record's start, and at offset seg_base of the packet payload) as a journal record. */
-static void journal_add(struct block *blk, const struct out *o, uint32_t first, uint32_t seq,
-			uint32_t len, uint32_t seg_base)
+/* Whether one more record of nrun runs and lits literal bytes fits; if not, forget the oldest
+ * (the least likely to be sent again: the floor moves past it) and say whether it fits now. */
+static bool journal_room(struct stream_dir *sd, struct block *blk, uint32_t nrun, uint32_t lits)
 {
-	uint32_t lits = 0;
+	uint32_t k = 1, run0, text0 = JOURNAL_TEXT;
+
+	if (blk->nrec < JOURNAL_RECS && nrun <= JOURNAL_RUN_POOL - blk->runs_used &&
+	    lits <= JOURNAL_TEXT - blk->text_used)
+		return true;
+	if (!blk->nrec)
+		return false;
+	sd->jfloor = blk->rec[k - 1].seq + blk->rec[k - 1].len;
+	sd->jlost = 1;
+	run0 = k < blk->nrec ? blk->rec[k].run0 : blk->runs_used;
+	for (uint32_t r = run0; r < blk->runs_used; r++)
+		if (blk->runs[r].lit && blk->runs[r].off < text0)
+			text0 = blk->runs[r].off;
+	if (text0 == JOURNAL_TEXT)
+		text0 = blk->text_used;
+	memmove(blk->runs, blk->runs + run0, (blk->runs_used - run0) * sizeof(blk->runs[0]));
+	blk->runs_used -= run0;
+	for (uint32_t r = 0; r < blk->runs_used; r++)
+		if (blk->runs[r].lit)
+			blk->runs[r].off -= text0;
+	memmove(blk->text, blk->text + text0, blk->text_used - text0);
+	blk->text_used -= text0;
+	memmove(blk->rec, blk->rec + k, (blk->nrec - k) * sizeof(blk->rec[0]));
+	blk->nrec -= k;
+	for (uint32_t i = 0; i < blk->nrec; i++)
+		blk->rec[i].run0 = (uint16_t)(blk->rec[i].run0 - run0);
+	return nrun <= JOURNAL_RUN_POOL - blk->runs_used && lits <= JOURNAL_TEXT - blk->text_used;
+}
+
+static void journal_add(struct stream_dir *sd, struct block *blk, const struct out *o, uint32_t first,
+			uint32_t seq, uint32_t len, uint32_t seg_base)
+{
+	uint32_t lits = 0, nrun = o->nrun - first;
 	struct rec *r;
 
 	for (uint32_t i = first; i < o->nrun; i++)
 		lits += o->run[i].lit ? o->run[i].len : 0;
-	if (lits > JOURNAL_TEXT - blk->text_used) {
-		/* Forget the old records: they are the least likely to be retransmitted. */
-		blk->nrec = blk->head = blk->text_used = 0;
-		if (lits > JOURNAL_TEXT) {
+	while (!journal_room(sd, blk, nrun, lits)) {
+		if (!blk->nrec) {
+			sd->jfloor = seq + len;
+			sd->jlost = 1;
 			log_rl(LOG_INFO, "stream: a rewrite too large to journal; a retransmission of it "
 			       "will be dropped");
 			return;
 		}
 	}
-	if (blk->nrec < JOURNAL_RECS) {
-		r = &blk->rec[blk->nrec++];
-	} else {
-		r = &blk->rec[blk->head];
-		blk->head = (blk->head + 1) % JOURNAL_RECS;
-	}
+	r = &blk->rec[blk->nrec++];
 	r->seq = seq;
 	r->len = len;
-	r->nrun = 0;
+	r->run0 = (uint16_t)blk->runs_used;
+	r->nrun = (uint16_t)nrun;
 	for (uint32_t i = first; i < o->nrun; i++) {
 		struct run u = o->run[i];
 
@@ -179,8 +211,9 @@ static void journal_add(struct block *blk, const struct out *o, uint32_t first, 
 		} else {
 			u.off -= seg_base;
 		}
-		r->run[r->nrun++] = u;
+		blk->runs[blk->runs_used++] = u;
 	}
+	sd->journaled = 1;
 }
 
 int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len)
@@ -376,7 +409,7 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	}
 	/* Committed: journal the new bytes' output, keep what is held, advance. */
 	if (changed && (blk || (blk = pool_get(ctx->pool, &sd->block))))
-		journal_add(blk, o, first, p->seq + start, p->len - start, start);
+		journal_add(sd, blk, o, first, p->seq + start, p->len - start, start);
 	if (blk) {
 		uint64_t cend = s.base + s.carry_len;
 
@@ -459,8 +492,20 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	if (seq_before(p->seq, sd->next_seq)) {
 		/* A retransmission, wholly or in part: its old bytes repeat the first copy. */
 		uint32_t old = seq_before(end, sd->next_seq) ? end : sd->next_seq;
+		struct block *blk = pool_block(ctx->pool, sd->block);
 
-		if (!replay(pool_block(ctx->pool, sd->block), p->seq, old, data, &o, &changed)) {
+		if (sd->journaled && !blk) {	/* the pool took the journal back */
+			sd->jfloor = sd->next_seq;
+			sd->jlost = 1;
+			sd->journaled = 0;
+		}
+		if (sd->jlost && seq_before(p->seq, sd->jfloor)) {
+			/* Rewrites before the floor are forgotten: passing the bytes as they are
+			 * would leak what they rewrote and shift the stream. */
+			stream_drop(ctx, res, "a retransmission of bytes whose rewrite is forgotten");
+			return;
+		}
+		if (!replay(blk, p->seq, old, data, &o, &changed)) {
 			stream_drop(ctx, res, "a retransmission cuts through an earlier rewrite");
 			return;
 		}

@@ -31,6 +31,9 @@ struct stream_dir {
 	uint8_t synced;         /* the parser stands at next_off, a message start */
 	uint8_t dropped;        /* drop_seq/drop_len are set */
 	uint8_t redo;           /* redo_seq/redo_len are set */
+	uint8_t journaled;      /* the block holds journal records */
+	uint8_t jlost;          /* rewrites before jfloor were forgotten (journal full or taken) */
+	uint32_t jfloor;
 };
 
 /* What the kernel keeps for us in the conntrack (CTA_HELP_INFO), so that a restarted nfhelper

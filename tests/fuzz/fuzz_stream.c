@@ -61,6 +61,7 @@ enum fate { F_NOW, F_LOST_BEFORE, F_LOST_AFTER, F_DELAY_BEFORE, F_DELAY_AFTER };
 struct seqadj {
 	uint32_t pos;
 	int32_t before, after;
+	uint32_t end;            /* harness's note: where the packet that set pos ended */
 };
 
 struct line {
@@ -433,6 +434,13 @@ static void router_truth(uint32_t a, uint32_t b, uint32_t seq, uint32_t plen)
 			w.limited = true;
 			st.misplaced++;
 		}
+	} else if (!want && ideal_seq(w.isn + a) != seq) {
+		/* A first copy that reaches the router after later bytes were changed (reordered
+		 * before it): the single correction maps it with their offsets. */
+		trace("kernel: a late first copy from %u lands at %d, a kernel keeping every "
+		      "correction would put it at %d", a, (int32_t)pos, (int32_t)(ideal_seq(w.isn + a) - w.isn));
+		w.limited = true;
+		st.misplaced++;
 	}
 	if (pos > RCV_MAX || plen > RCV_MAX - pos)
 		return;	/* the receiver will say so */
@@ -499,12 +507,24 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 	/* Bytes the router passed before come again with another length: the kernel records
 	 * a correction for them again when this one lies after its correction position. */
 	if (plen != len && w.nat && off + len <= seen && !w.limited && !w.overtaken && !w.reseg &&
+	    w.adj.before != w.adj.after && seq_after(seq, w.adj.pos) && seq_after(w.adj.end, seq)) {
+		/* It starts inside the packet whose change set the correction at that packet's
+		 * start: the kernel's placement, shared by every kernel NAT helper. */
+		trace("kernel: a retransmission from %u starts inside the packet whose correction "
+		      "stands at its start", off);
+		resegmented();
+	}
+	if (plen != len && w.nat && off + len <= seen && !w.limited && !w.overtaken && !w.reseg &&
 	    (w.adj.before == w.adj.after || seq_after(seq, w.adj.pos)))
 		fail("a retransmission of [%u,%u) changes length by %d after the kernel's correction "
 		     "at stream %d: the kernel counts that change a second time", off, off + len,
 		     (int32_t)plen - (int32_t)len, (int32_t)(w.adj.pos - w.isn));
 	if (plen != len && w.nat) {
+		uint32_t pos0 = w.adj.pos;
+
 		seqadj_set(seq, (int32_t)plen - (int32_t)len);
+		if (w.adj.pos != pos0 || w.adj.pos == seq)
+			w.adj.end = seq + len;
 		if (ideal_set(seq, (int32_t)plen - (int32_t)len) && w.emitted > off + 1 &&
 		    !w.overtaken) {
 			/* Every kernel helper has this under reordering: what passed ahead was
