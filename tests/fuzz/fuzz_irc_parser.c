@@ -140,7 +140,6 @@ static void check_reference(const struct split_run *r, const uint8_t *d, size_t 
 			break;
 		n = (size_t)(nl - (d + at)) + 1;
 		if (ref_line(d + at, n, at, &want)) {
-			memset(&w, 0, sizeof(w));
 			split_irc_rec(&want, &w);
 			if (k >= r->n || !split_rec_equal(&w, &r->rec[k]))
 				fail("parser misses or misreads a line the reference matches", k);

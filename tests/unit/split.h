@@ -12,6 +12,7 @@
 
 #define SPLIT_VALS 10
 #define SPLIT_STATE_MAX 1024 /* the largest parser state a run can hold */
+#define SPLIT_FUZZ_BYTES_MAX 512
 
 /* One match (or a datagram's result, or a parser's end state) in a shape every protocol
  * shares, so that runs compare field by field without knowing the protocol. */
@@ -30,11 +31,14 @@ struct split_proto {
 	size_t state_size;      /* at most SPLIT_STATE_MAX */
 	/* Start a stream or datagram; arg is the protocol's (side, start position, ...). */
 	void (*init)(void *state, const void *arg);
-	/* Feed len bytes; true with *r filled when a match completed after *used bytes. */
+	/* Feed len bytes; true with *r filled when a match completed after *used bytes (every
+	 * field: zero those the protocol does not use; r is not cleared before). */
 	bool (*feed)(void *state, const uint8_t *d, size_t len, size_t *used, struct split_rec *r);
-	/* Datagram parsers: the datagram ended, *r is its result (NULL for streams). */
+	/* Datagram parsers: the datagram ended, *r (every field) is its result (NULL for
+	 * streams). */
 	void (*finish)(void *state, struct split_rec *r);
-	/* The state that the next byte meets (optional): runs must end in the same one. */
+	/* The state that the next byte meets (optional; *r comes zeroed): runs must end in
+	 * the same one. */
 	void (*end)(const void *state, struct split_rec *r);
 };
 
@@ -96,8 +100,8 @@ struct split_stream {
 void split_streams_add(const struct capture *c, struct split_stream *st, unsigned nflows,
 		       const char *path);
 
-/* Fuzzers: whole, cut once, pieces of 0..13 bytes and byte by byte, the cut points read from
- * cuts[0, ncuts) (often the input itself); abort() with both runs on stderr when they differ
+/* Fuzzers: whole, cut once, pieces of 0..13 bytes and (up to SPLIT_FUZZ_BYTES_MAX bytes)
+ * byte by byte, the cut points read from cuts[0, ncuts) (often the input itself); abort() with both runs on stderr when they differ
  * or feeding went wrong.  *whole is left filled. */
 void split_fuzz(const struct split_proto *p, const void *arg, const uint8_t *d, size_t len,
 		const uint8_t *cuts, size_t ncuts, struct split_run *whole);

@@ -12,6 +12,7 @@ static void ftp_init(void *s, const void *arg)
 
 void split_ftp_rec(const struct ftp_match *m, struct split_rec *r)
 {
+	memset(r, 0, sizeof(*r));
 	r->type = m->type;
 	r->family = m->family;
 	memcpy(r->addr, m->addr, 16);
@@ -55,6 +56,7 @@ static void irc_init(void *s, const void *arg)
 
 void split_irc_rec(const struct irc_match *m, struct split_rec *r)
 {
+	memset(r, 0, sizeof(*r));
 	r->type = m->type;
 	r->family = m->family;
 	memcpy(r->addr, m->addr, 16);
@@ -108,6 +110,7 @@ static bool tftp_feed(void *s, const uint8_t *d, size_t len, size_t *used, struc
 
 void split_tftp_rec(const struct tftp_request *q, struct split_rec *r)
 {
+	memset(r, 0, sizeof(*r));
 	r->type = q->result;
 	r->off = q->file_off;
 	r->len = q->file_len;

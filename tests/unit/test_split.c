@@ -23,6 +23,7 @@ static bool toy_feed(void *s, const uint8_t *d, size_t len, size_t *used, struct
 {
 	struct toy *t = s;
 
+	memset(r, 0, sizeof(*r));
 	if (t->mode == 1 && len) {
 		r->type = 2;
 		r->off = t->pos;
