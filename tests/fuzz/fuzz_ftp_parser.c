@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuzz_ftp_parser: any bytes, as client and as server stream, fed whole, cut once and cut
- * into many pieces, must give the same matches; every match must lie inside its line and
+/* fuzz_ftp_parser: any bytes, as client and as server stream, fed whole, cut once, cut
+ * into many pieces and byte by byte (the split harness, tests/unit/split.c), must give the
+ * same matches; every match must lie inside its line and
  * say what its text says (re-read here independently, IPv6 by inet_pton).  Short inputs
  * are also tried as the address of "EPRT |2|...|1|": the grammar must agree with inet_pton.
  * Seeds: seeds/ftp_parser/<capture>.{client,server} are the first 4 KB of each direction of
@@ -11,15 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ftp_parser.h"
+#include "split_parsers.h"
 
-#define MAXM 1024
+/* more than a 4 KB input can hold (a match takes a line of at least 16 bytes) */
+#define MAXM 4096
 
-struct res {
-	struct ftp_match m[MAXM];
-	size_t n;
-	struct ftp_parser end;
-};
+static struct split_rec whole_rec[MAXM];
+static struct split_run whole = { .rec = whole_rec, .cap = MAXM };
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len);
 
@@ -27,65 +26,6 @@ static void fail(const char *what, size_t i)
 {
 	fprintf(stderr, "fuzz_ftp_parser: %s (match %zu)\n", what, i);
 	abort();
-}
-
-static void feed(struct ftp_parser *p, const uint8_t *d, size_t len, struct res *r)
-{
-	struct ftp_match m;
-	size_t off = 0, used;
-
-	while (off < len) {
-		enum ftp_result rc = ftp_parser_execute(p, d + off, len - off, &used, &m);
-
-		if (used > len - off || (rc == FTP_MORE && used != len - off))
-			fail("execute consumed a wrong count", r->n);
-		if (rc == FTP_MATCH && r->n < MAXM)
-			r->m[r->n++] = m;
-		off += used;
-	}
-}
-
-/* mode 0: whole; 1: cut once at k; 2: pieces of 1..13 bytes sized by the data itself */
-static void run(enum ftp_side side, const uint8_t *d, size_t len, int mode, size_t k, struct res *r)
-{
-	struct ftp_parser p;
-
-	r->n = 0;
-	ftp_parser_init(&p, side, 0);
-	if (mode == 0) {
-		feed(&p, d, len, r);
-	} else if (mode == 1) {
-		feed(&p, d, k, r);
-		feed(&p, d + k, len - k, r);
-	} else {
-		for (size_t off = 0, i = 0, n; off < len; off += n, i++) {
-			n = 1 + d[i % len] % 13;
-			if (n > len - off)
-				n = len - off;
-			feed(&p, d + off, n, r);
-		}
-	}
-	r->end = p;
-}
-
-static bool same_match(const struct ftp_match *a, const struct ftp_match *b)
-{
-	return a->type == b->type && a->family == b->family && !memcmp(a->addr, b->addr, 16) &&
-	       a->port == b->port && a->off == b->off && a->len == b->len &&
-	       a->line_start == b->line_start && a->line_end == b->line_end;
-}
-
-static void compare(const struct res *a, const struct res *b)
-{
-	if (a->n != b->n)
-		fail("match count differs between splits", a->n);
-	for (size_t i = 0; i < a->n; i++)
-		if (!same_match(&a->m[i], &b->m[i]))
-			fail("match differs between splits", i);
-	if (a->end.pos != b->end.pos || a->end.line_start != b->end.line_start ||
-	    a->end.candidate != b->end.candidate || a->end.in_multiline != b->end.in_multiline ||
-	    a->end.cs != b->end.cs)
-		fail("end state differs between splits", a->n);
 }
 
 /* Up to n decimal numbers separated by sep, each into v[]; returns how many. */
@@ -106,7 +46,7 @@ static size_t numbers(const uint8_t *s, size_t len, char sep, unsigned *v, size_
 }
 
 /* Re-read the replaced text of one match and compare with what the parser reported. */
-static void check_text(const struct ftp_match *m, const uint8_t *d, size_t i)
+static void check_text(const struct split_rec *m, const uint8_t *d, size_t i)
 {
 	const uint8_t *t = d + m->off;
 	unsigned v[6];
@@ -150,18 +90,13 @@ static void check_text(const struct ftp_match *m, const uint8_t *d, size_t i)
 	}
 }
 
-static void check_bounds(const struct res *r, const uint8_t *d, size_t len)
+static void check_bounds(const struct split_run *r, const uint8_t *d, size_t len)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		const struct ftp_match *m = &r->m[i];
-
-		if (!m->len || m->off < m->line_start || m->off + m->len > m->line_end ||
-		    m->line_end > len || m->line_end - m->line_start > FTP_LINE_MAX ||
-		    d[m->line_end - 1] != '\n' || (i && m->line_start < r->m[i - 1].line_end))
-			fail("offsets out of bounds", i);
-		check_text(m, d, i);
-	}
-	if (r->end.pos != len || r->end.line_start > len)
+	if (!split_lines_sane(r, d, len, 0, FTP_LINE_MAX))
+		fail("offsets out of bounds", r->n);
+	for (size_t i = 0; i < r->n; i++)
+		check_text(&r->rec[i], d, i);
+	if (r->end.v[SPLIT_FTP_POS] != len || r->end.v[SPLIT_FTP_LINE] > len)
 		fail("end position", r->n);
 }
 
@@ -169,47 +104,36 @@ static void check_bounds(const struct res *r, const uint8_t *d, size_t len)
 static void v6_differential(const uint8_t *d, size_t len)
 {
 	static const char head[] = "EPRT |2|", tail[] = "|1|\r\n";
+	static const struct split_ftp_arg client = { FTP_CLIENT, 0 };
 	char line[128], addr[64];
 	uint8_t a6[16];
-	struct res *r = malloc(sizeof(*r));
 
-	if (!r)
-		abort();
 	if (len >= 60 || !len)
-		goto out;
+		return;
 	for (size_t i = 0; i < len; i++)
 		if (!strchr("0123456789abcdefABCDEF:.", d[i]) || !d[i])
-			goto out;
+			return;
 	memcpy(addr, d, len);
 	addr[len] = 0;
 	snprintf(line, sizeof(line), "%s%s%s", head, addr, tail);
-	run(FTP_CLIENT, (const uint8_t *)line, strlen(line), 0, 0, r);
-	if ((r->n == 1) != (inet_pton(AF_INET6, addr, a6) == 1))
-		fail(r->n ? "grammar accepts an address inet_pton refuses" :
-			    "grammar refuses an address inet_pton accepts", 0);
-	if (r->n && memcmp(a6, r->m[0].addr, 16))
+	split_feed_whole(&split_ftp, &client, (const uint8_t *)line, strlen(line), &whole);
+	if ((whole.n == 1) != (inet_pton(AF_INET6, addr, a6) == 1))
+		fail(whole.n ? "grammar accepts an address inet_pton refuses" :
+			       "grammar refuses an address inet_pton accepts", 0);
+	if (whole.n && memcmp(a6, whole.rec[0].addr, 16))
 		fail("IPv6 value differs from inet_pton", 0);
-out:
-	free(r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 {
-	static struct res a, b;
-	size_t k = 0;
-
 	if (!len)
 		return 0;
-	for (size_t i = 0; i < len; i++)
-		k = k * 31 + d[i];
-	k %= len + 1;
 	for (int side = FTP_CLIENT; side <= FTP_SERVER; side++) {
-		run((enum ftp_side)side, d, len, 0, 0, &a);
-		check_bounds(&a, d, len);
-		run((enum ftp_side)side, d, len, 1, k, &b);
-		compare(&a, &b);
-		run((enum ftp_side)side, d, len, 2, 0, &b);
-		compare(&a, &b);
+		struct split_ftp_arg arg = { (enum ftp_side)side, 0 };
+
+		/* the cut points come from the input itself */
+		split_fuzz(&split_ftp, &arg, d, len, d, len, &whole);
+		check_bounds(&whole, d, len);
 	}
 	v6_differential(d, len);
 	return 0;

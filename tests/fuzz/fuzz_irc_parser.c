@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuzz_irc_parser: any bytes, fed whole, cut once and cut into many pieces, must give the
- * same matches, each inside what was fed; and those matches must be exactly what a naive
+/* fuzz_irc_parser: any bytes, fed whole, cut once, cut into many pieces and byte by byte
+ * (the split harness, tests/unit/split.c), must give the same matches, each inside what was fed; and those matches must be exactly what a naive
  * line-by-line reading of grammars/irc.rl written here finds (IPv6 by inet_pton).
  * Seeds: seeds/irc_parser/<capture>.{client,server} are the first 4 KB of each direction of
  * tests/corpus/irc/<capture>.txt (zeek/zeek, BSD; OISF/suricata-verify, MIT; see
@@ -11,15 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "irc_parser.h"
+#include "split_parsers.h"
 
-#define MAXM 1024
+/* more than a 4 KB input can hold */
+#define MAXM 4096
 
-struct res {
-	struct irc_match m[MAXM];
-	size_t n;
-	struct irc_parser end;
-};
+static struct split_rec whole_rec[MAXM];
+static struct split_run whole = { .rec = whole_rec, .cap = MAXM };
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len);
 
@@ -27,64 +25,6 @@ static void fail(const char *what, size_t i)
 {
 	fprintf(stderr, "fuzz_irc_parser: %s (match %zu)\n", what, i);
 	abort();
-}
-
-static void feed(struct irc_parser *p, const uint8_t *d, size_t len, struct res *r)
-{
-	struct irc_match m;
-	size_t off = 0, used;
-
-	while (off < len) {
-		enum irc_result rc = irc_parser_execute(p, d + off, len - off, &used, &m);
-
-		if (used > len - off || (rc == IRC_MORE && used != len - off))
-			fail("execute consumed a wrong count", r->n);
-		if (rc == IRC_MATCH && r->n < MAXM)
-			r->m[r->n++] = m;
-		off += used;
-	}
-}
-
-/* mode 0: whole; 1: cut once at k; 2: pieces of 1..13 bytes sized by the data itself */
-static void run(const uint8_t *d, size_t len, int mode, size_t k, struct res *r)
-{
-	struct irc_parser p;
-
-	r->n = 0;
-	irc_parser_init(&p, 0);
-	if (mode == 0) {
-		feed(&p, d, len, r);
-	} else if (mode == 1) {
-		feed(&p, d, k, r);
-		feed(&p, d + k, len - k, r);
-	} else {
-		for (size_t off = 0, i = 0, n; off < len; off += n, i++) {
-			n = 1 + d[i % len] % 13;
-			if (n > len - off)
-				n = len - off;
-			feed(&p, d + off, n, r);
-		}
-	}
-	r->end = p;
-}
-
-static bool same_match(const struct irc_match *a, const struct irc_match *b)
-{
-	return a->type == b->type && a->family == b->family && !memcmp(a->addr, b->addr, 16) &&
-	       a->addr4 == b->addr4 && a->port == b->port && a->off == b->off && a->len == b->len &&
-	       a->line_start == b->line_start && a->line_end == b->line_end;
-}
-
-static void compare(const struct res *a, const struct res *b)
-{
-	if (a->n != b->n)
-		fail("match count differs between splits", a->n);
-	for (size_t i = 0; i < a->n; i++)
-		if (!same_match(&a->m[i], &b->m[i]))
-			fail("match differs between splits", i);
-	if (a->end.pos != b->end.pos || a->end.line_start != b->end.line_start ||
-	    a->end.candidate != b->end.candidate || a->end.cs != b->end.cs)
-		fail("end state differs between splits", a->n);
 }
 
 /* bytes no part of a DCC line may hold but where the grammar says */
@@ -186,9 +126,10 @@ static bool ref_line(const uint8_t *s, size_t n, uint64_t at, struct irc_match *
 	return true;
 }
 
-static void check_reference(const struct res *r, const uint8_t *d, size_t len)
+static void check_reference(const struct split_run *r, const uint8_t *d, size_t len)
 {
 	struct irc_match want;
+	struct split_rec w;
 	size_t k = 0;
 
 	for (size_t at = 0; at < len;) {
@@ -199,36 +140,31 @@ static void check_reference(const struct res *r, const uint8_t *d, size_t len)
 			break;
 		n = (size_t)(nl - (d + at)) + 1;
 		if (ref_line(d + at, n, at, &want)) {
-			if (k >= r->n || !same_match(&want, &r->m[k]))
+			split_irc_rec(&want, &w);
+			if (k >= r->n || !split_rec_equal(&w, &r->rec[k]))
 				fail("parser misses or misreads a line the reference matches", k);
 			k++;
-		} else if (k < r->n && r->m[k].line_start == at) {
+		} else if (k < r->n && r->rec[k].line_start == at) {
 			fail("parser matches a line the reference refuses", k);
 		}
 		at += n;
 	}
 	if (k != r->n)
 		fail("parser matches outside the reference's lines", k);
-	if (r->end.pos != len || r->end.line_start > len)
+	if (r->end.v[SPLIT_IRC_POS] != len || r->end.v[SPLIT_IRC_LINE] > len)
 		fail("end position", r->n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 {
-	static struct res a, b;
-	size_t k = 0;
+	static const uint64_t start = 0;
 
 	if (!len)
 		return 0;
-	for (size_t i = 0; i < len; i++)
-		k = k * 31 + d[i];
-	k %= len + 1;
-	run(d, len, 0, 0, &a);
-	if (a.n < MAXM)
-		check_reference(&a, d, len);
-	run(d, len, 1, k, &b);
-	compare(&a, &b);
-	run(d, len, 2, 0, &b);
-	compare(&a, &b);
+	/* the cut points come from the input itself */
+	split_fuzz(&split_irc, &start, d, len, d, len, &whole);
+	if (!split_lines_sane(&whole, d, len, 0, IRC_LINE_MAX))
+		fail("offsets out of bounds", whole.n);
+	check_reference(&whole, d, len);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuzz_tftp_parser: any bytes as one datagram, fed whole, cut once and cut into many
- * pieces, must give the same result; and the result must agree with a plain re-reading of
+/* fuzz_tftp_parser: any bytes as one datagram, fed whole, cut once, cut into many pieces
+ * and byte by byte (the split harness, tests/unit/split.c), must give the same result, and
+ * tftp_parse the same again; and the result must agree with a plain re-reading of
  * RFC 1350 / 2347 written here independently (split on NULs): a datagram is a request
  * exactly when that reading accepts it, with the same filename, mode and option values.
  * Seeds: seeds/tftp_parser/ holds the datagrams of tests/corpus/tftp (zeek/spicy-tftp,
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "tftp_parser.h"
+#include "split_parsers.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len);
 
@@ -19,34 +20,6 @@ static void fail(const char *what)
 {
 	fprintf(stderr, "fuzz_tftp_parser: %s\n", what);
 	abort();
-}
-
-static bool same(const struct tftp_request *a, const struct tftp_request *b)
-{
-	return a->result == b->result && a->reason == b->reason && a->opcode == b->opcode &&
-	       a->file_off == b->file_off && a->file_len == b->file_len && a->mode == b->mode &&
-	       a->present == b->present && a->blksize == b->blksize && a->timeout == b->timeout &&
-	       a->windowsize == b->windowsize && a->tsize == b->tsize && a->unknown == b->unknown;
-}
-
-/* mode 1: cut once at k; mode 2: pieces of 1..13 bytes sized by the data itself */
-static void run(const uint8_t *d, size_t len, int mode, size_t k, struct tftp_request *r)
-{
-	struct tftp_parser p;
-
-	tftp_parser_init(&p);
-	if (mode == 1) {
-		tftp_parser_execute(&p, d, k);
-		tftp_parser_execute(&p, d + k, len - k);
-	} else {
-		for (size_t off = 0, n; off < len; off += n) {
-			n = 1 + d[off] % 13;
-			if (n > len - off)
-				n = len - off;
-			tftp_parser_execute(&p, d + off, n);
-		}
-	}
-	tftp_parser_finish(&p, r);
 }
 
 static const struct { const char *name; uint32_t bit; unsigned digits; } known[] = {
@@ -120,17 +93,18 @@ static bool ref_request(const uint8_t *d, size_t len, struct tftp_request *ref)
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 {
-	struct tftp_request whole, r, ref;
-	size_t k = len ? d[0] % (len + 1) : 0;
+	static struct split_rec rec[1];
+	static struct split_run run = { .rec = rec, .cap = 1 };
+	struct split_rec once = { 0 }, refrec = { 0 };
+	struct tftp_request whole, ref;
 	bool req;
 
+	/* the cut points come from the input itself */
+	split_fuzz(&split_tftp, NULL, d, len, d, len, &run);
 	tftp_parse(d, len, &whole);
-	run(d, len, 1, k, &r);
-	if (!same(&whole, &r))
-		fail("cut once differs from whole");
-	run(d, len, 2, 0, &r);
-	if (!same(&whole, &r))
-		fail("pieces differ from whole");
+	split_tftp_rec(&whole, &once);
+	if (run.n != 1 || !split_rec_equal(&rec[0], &once))
+		fail("tftp_parse differs from init, execute in pieces, finish");
 	if ((whole.result == TFTP_MALFORMED) != (whole.reason != TFTP_BAD_NONE))
 		fail("a reason exactly when malformed");
 	if ((len < 2) != (whole.reason == TFTP_BAD_SHORT))
@@ -142,7 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 	if (req != (whole.result == TFTP_REQUEST))
 		fail(req ? "reference accepts a request the grammar refuses"
 			 : "grammar accepts a request the reference refuses");
-	if (req && !same(&whole, &ref))
+	split_tftp_rec(&ref, &refrec);
+	if (req && !split_rec_equal(&once, &refrec))
 		fail("request's fields differ from the reference reading");
 	if (whole.reason == TFTP_BAD_OVERSIZE && len <= TFTP_REQ_MAX)
 		fail("oversized at 512 bytes or less");

@@ -1,125 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test_ftp_parser: hand-made cases (each also fed split at every byte and byte by byte)
- * and every FTP capture of tests/corpus, against expectations read off the
- * transcripts by hand. */
+/* test_ftp_parser: hand-made cases (each also fed cut at every byte and byte by byte, by
+ * the shared split harness) and every FTP capture of tests/corpus, against expectations
+ * read off the transcripts by hand. */
 #include <arpa/inet.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "capture.h"
-#include "ftp_parser.h"
+#include "split_parsers.h"
 #include "tap.h"
 
 #define CORPUS "../corpus/ftp/"
 #define MAXM 600
 
-struct run {
-	struct ftp_match m[MAXM];
-	size_t n;
-	bool stuck;             /* execute consumed nothing */
-	struct ftp_parser end;
-};
-
 static const char *const type_name[] = { "?", "PORT", "EPRT", "PASV", "EPSV" };
+#define NTYPES (sizeof(type_name) / sizeof(type_name[0]))
 
-/* Feed [d, d + len) in one go, collecting every match. */
-static void feed(struct ftp_parser *p, const uint8_t *d, size_t len, struct run *r)
-{
-	struct ftp_match m;
-	size_t off = 0, used;
+static struct split_rec whole_rec[MAXM];
+static struct split_run whole = { .rec = whole_rec, .cap = MAXM };
 
-	while (off < len) {
-		if (ftp_parser_execute(p, d + off, len - off, &used, &m) == FTP_MATCH && r->n < MAXM)
-			r->m[r->n++] = m;
-		if (!used) {
-			r->stuck = true;
-			return;
-		}
-		off += used;
-	}
-}
-
-/* Feed in chunks: cut at k (k in 1..len-1), or byte by byte when k == 0. */
-static void run_split(enum ftp_side side, uint64_t pos, const uint8_t *d, size_t len, size_t k,
-		      struct run *r)
-{
-	struct ftp_parser p;
-
-	memset(r, 0, sizeof(*r));
-	ftp_parser_init(&p, side, pos);
-	if (k) {
-		feed(&p, d, k, r);
-		feed(&p, d + k, len - k, r);
-	} else {
-		for (size_t i = 0; i < len; i++)
-			feed(&p, d + i, 1, r);
-	}
-	r->end = p;
-}
-
-static void fmt_addr(const struct ftp_match *m, char *buf, size_t cap)
-{
-	if (!m->family || !inet_ntop(m->family == 6 ? AF_INET6 : AF_INET, m->addr, buf, (socklen_t)cap))
-		snprintf(buf, cap, "-");
-}
-
-/* "PORT 1.2.3.4 1286 5+11 0-18; ..." plus the end state, for comparing runs. */
-static void fmt_run(const struct run *r, char *buf, size_t cap, bool with_state)
-{
-	size_t w = 0;
-
-	buf[0] = 0;
-	for (size_t i = 0; i < r->n && w < cap; i++) {
-		const struct ftp_match *m = &r->m[i];
-		char a[INET6_ADDRSTRLEN];
-
-		fmt_addr(m, a, sizeof(a));
-		w += (size_t)snprintf(buf + w, cap - w, "%s%s %s %u %llu+%llu %llu-%llu", i ? "; " : "",
-				      type_name[m->type <= FTP_EPSV ? m->type : 0], a, m->port,
-				      (unsigned long long)m->off, (unsigned long long)m->len,
-				      (unsigned long long)m->line_start, (unsigned long long)m->line_end);
-	}
-	if (with_state && w < cap)
-		snprintf(buf + w, cap - w, " | pos=%llu line=%llu cand=%u ml=%u cs=%d stuck=%d",
-			 (unsigned long long)r->end.pos, (unsigned long long)r->end.line_start,
-			 r->end.candidate, r->end.in_multiline, r->end.cs, r->stuck);
-}
-
-/* Offsets NAT will act on must lie inside the reported line, inside what was fed. */
-static bool run_sane(const struct run *r, const uint8_t *d, size_t len, uint64_t pos)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		const struct ftp_match *m = &r->m[i];
-
-		if (m->line_start < pos || m->off < m->line_start || m->off + m->len > m->line_end ||
-		    m->line_end > pos + len || m->line_end - m->line_start > FTP_LINE_MAX ||
-		    !m->len || d[m->line_end - 1 - pos] != '\n')
-			return false;
-	}
-	return !r->stuck;
-}
-
-/* Run d whole, then split at every offset and byte by byte: all runs must agree. */
+/* Feed d whole and every other way; true when they agree.  whole holds the result. */
 static bool check_stream(const char *desc, enum ftp_side side, uint64_t pos, const uint8_t *d,
-			 size_t len, struct run *whole)
+			 size_t len)
 {
-	static struct run r;
-	static char a[8192], b[8192];
+	struct split_ftp_arg arg = { side, pos };
 
-	run_split(side, pos, d, len, len, whole);
-	fmt_run(whole, a, sizeof(a), true);
-	for (size_t k = 0; k < len; k++) {
-		run_split(side, pos, d, len, k, &r);
-		fmt_run(&r, b, sizeof(b), true);
-		if (strcmp(a, b)) {
-			tap_ok(false, "%s: same result split at %zu", desc, k);
-			tap_diag("whole: %s", a);
-			tap_diag("split: %s", b);
-			return false;
-		}
-	}
-	return tap_ok(run_sane(whole, d, len, pos), "%s: same result in any split, offsets sane", desc);
+	if (!split_check(&split_ftp, &arg, d, len, &whole, desc))
+		return false;
+	/* offsets NAT will act on must lie inside the reported line, inside what was fed */
+	return tap_ok(split_lines_sane(&whole, d, len, pos, FTP_LINE_MAX), "%s: offsets sane", desc);
+}
+
+static void run_whole(enum ftp_side side, uint64_t pos, const uint8_t *d, size_t len)
+{
+	struct split_ftp_arg arg = { side, pos };
+
+	split_feed_whole(&split_ftp, &arg, d, len, &whole);
 }
 
 struct tcase {
@@ -274,7 +191,6 @@ static const struct tcase cases[] = {
 static void long_cases(void)
 {
 	static uint8_t buf[20100];
-	static struct run r;
 	static char got[512], want[512];
 	struct { const char *desc; enum ftp_side side; const char *head; char fill; size_t n;
 		 const char *tail; const char *want; } lc[] = {
@@ -300,9 +216,9 @@ static void long_cases(void)
 		memcpy(buf, lc[i].head, hl);
 		memset(buf + hl, lc[i].fill, lc[i].n);
 		memcpy(buf + hl + lc[i].n, lc[i].tail, tl);
-		if (!check_stream(lc[i].desc, lc[i].side, 0, buf, len, &r))
+		if (!check_stream(lc[i].desc, lc[i].side, 0, buf, len))
 			continue;
-		fmt_run(&r, got, sizeof(got), false);
+		split_line_fmt(&whole, type_name, NTYPES, got, sizeof(got));
 		snprintf(want, sizeof(want), "%s", lc[i].want);
 		tap_ok(!strcmp(got, want), "%s: \"%s\" (want \"%s\")", lc[i].desc, got, want);
 	}
@@ -342,43 +258,40 @@ static void candidate_cases(void)
 		{ FTP_SERVER, "227-x\r\n227", 1 }, { FTP_SERVER, "227-x\r\n229", 0 },
 	};
 	static uint8_t buf[200];
-	static struct run r;
 
 	for (size_t i = 0; i < sizeof(cc) / sizeof(cc[0]); i++) {
-		run_split(cc[i].side, 0, (const uint8_t *)cc[i].in, strlen(cc[i].in), strlen(cc[i].in), &r);
-		tap_ok(r.end.candidate == cc[i].want, "candidate after %s\"%s\" is %u",
+		run_whole(cc[i].side, 0, (const uint8_t *)cc[i].in, strlen(cc[i].in));
+		tap_ok(whole.end.v[SPLIT_FTP_CAND] == cc[i].want, "candidate after %s\"%s\" is %u",
 		       cc[i].side == FTP_SERVER ? "server " : "", esc(cc[i].in), cc[i].want);
 	}
 	/* "227 " plus 123 bytes is 127: the LF still fits in FTP_LINE_MAX; one more does not */
 	memcpy(buf, "227 ", 4);
 	memset(buf + 4, 'x', sizeof(buf) - 4);
-	run_split(FTP_SERVER, 0, buf, 127, 127, &r);
-	TAP_EQ_U(r.end.candidate, 1, "candidate at 127 bytes");
-	run_split(FTP_SERVER, 0, buf, 128, 128, &r);
-	TAP_EQ_U(r.end.candidate, 0, "candidate at 128 bytes");
-	run_split(FTP_SERVER, 0, buf, 200, 200, &r);
-	TAP_EQ_U(r.end.candidate, 0, "candidate at 200 bytes");
+	run_whole(FTP_SERVER, 0, buf, 127);
+	TAP_EQ_U(whole.end.v[SPLIT_FTP_CAND], 1, "candidate at 127 bytes");
+	run_whole(FTP_SERVER, 0, buf, 128);
+	TAP_EQ_U(whole.end.v[SPLIT_FTP_CAND], 0, "candidate at 128 bytes");
+	run_whole(FTP_SERVER, 0, buf, 200);
+	TAP_EQ_U(whole.end.v[SPLIT_FTP_CAND], 0, "candidate at 200 bytes");
 }
 
 static void hand_cases(void)
 {
-	static struct run r;
 	static char got[4096];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct tcase *c = &cases[i];
 
-		if (!check_stream(c->desc, c->side, 0, (const uint8_t *)c->in, c->len, &r))
+		if (!check_stream(c->desc, c->side, 0, (const uint8_t *)c->in, c->len))
 			continue;
-		fmt_run(&r, got, sizeof(got), false);
+		split_line_fmt(&whole, type_name, NTYPES, got, sizeof(got));
 		tap_ok(!strcmp(got, c->want), "%s: \"%s\" (want \"%s\")", c->desc, got, c->want);
 	}
 	/* offsets are absolute from the position given to init */
-	run_split(FTP_CLIENT, 1000, (const uint8_t *)"PORT 1,2,3,4,5,6\r\n", 18, 18, &r);
-	fmt_run(&r, got, sizeof(got), false);
+	check_stream("PORT from position 1000", FTP_CLIENT, 1000, (const uint8_t *)"PORT 1,2,3,4,5,6\r\n", 18);
+	split_line_fmt(&whole, type_name, NTYPES, got, sizeof(got));
 	tap_ok(!strcmp(got, "PORT 1.2.3.4 1286 1005+11 1000-1018"), "offsets from init pos: %s", got);
 }
-
 
 /* Expectations read off the transcripts (grep '^PORT\|^EPRT\|^227\|^229', retransmissions
  * and multi-line replies excluded by hand): matches per side, first and last of each side
@@ -429,20 +342,14 @@ static const struct {
 #define MAXFLOW 16
 #define STREAM_MAX (1 << 20)
 #define CUTS_MAX 4096
-#define RUNTEXT 65536
 
-/* One direction of one connection: its bytes and where the capture cut them. */
-struct stream {
-	uint8_t *buf;
-	size_t len, *cut, ncut;
-};
-
-static void fmt_corpus(const struct ftp_match *m, const uint8_t *stream, char *buf, size_t cap)
+static void fmt_corpus(const struct split_rec *m, const uint8_t *stream, char *buf, size_t cap)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	fmt_addr(m, a, sizeof(a));
-	snprintf(buf, cap, "%s %s %u %.*s", type_name[m->type <= FTP_EPSV ? m->type : 0], a, m->port,
+	if (!m->family || !inet_ntop(m->family == 6 ? AF_INET6 : AF_INET, m->addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "-");
+	snprintf(buf, cap, "%s %s %u %.*s", type_name[m->type < NTYPES ? m->type : 0], a, m->port,
 		 (int)m->len, (const char *)stream + m->off);
 }
 
@@ -458,10 +365,9 @@ static void corpus_side(const char *name, const char *side, char (*got)[160], un
 		       got[n - 1], last);
 }
 
-static void corpus_one(size_t ci, struct stream *st, struct run *seg, struct run *whole,
-		       struct run *bytes)
+static void corpus_one(size_t ci, struct split_stream *st)
 {
-	static char got[2][MAXM][160], a[RUNTEXT], b[RUNTEXT];
+	static char got[2][MAXM][160];
 	char path[256];
 	struct capture c;
 	unsigned n[2] = { 0, 0 };
@@ -472,45 +378,21 @@ static void corpus_one(size_t ci, struct stream *st, struct run *seg, struct run
 		tap_ok(false, "load %s", path);
 		return;
 	}
-	/* Retransmitted bytes were already delivered: the stream carries them once. */
-	for (size_t i = 0; i < c.n; i++) {
-		const struct capture_seg *g = &c.seg[i];
-		struct stream *s = &st[(g->flow % MAXFLOW) * 2 + !g->to_server];
-
-		if (g->retrans || g->flow >= MAXFLOW || s->len + g->len > STREAM_MAX ||
-		    s->ncut == CUTS_MAX) {
-			tap_ok(g->retrans, "%s: frame %u fits the test's buffers", path, g->frame);
-			continue;
-		}
-		memcpy(s->buf + s->len, g->data, g->len);
-		s->len += g->len;
-		s->cut[s->ncut++] = s->len;
-	}
+	split_streams_add(&c, st, MAXFLOW, path);
 	for (unsigned k = 0; k < 2 * MAXFLOW; k++) {
-		struct stream *s = &st[k];
-		enum ftp_side side = k % 2 ? FTP_SERVER : FTP_CLIENT;
-		struct ftp_parser p;
+		struct split_stream *s = &st[k];
+		struct split_ftp_arg arg = { k % 2 ? FTP_SERVER : FTP_CLIENT, 0 };
 
 		if (!s->len)
 			continue;
 		/* as the capture cut it, whole, and byte by byte */
-		memset(seg, 0, sizeof(*seg));
-		ftp_parser_init(&p, side, 0);
-		for (size_t j = 0, at = 0; j < s->ncut; at = s->cut[j++])
-			feed(&p, s->buf + at, s->cut[j] - at, seg);
-		seg->end = p;
-		run_split(side, 0, s->buf, s->len, s->len, whole);
-		run_split(side, 0, s->buf, s->len, 0, bytes);
-		fmt_run(seg, a, RUNTEXT, true);
-		fmt_run(whole, b, RUNTEXT, true);
-		same = same && !strcmp(a, b);
-		fmt_run(bytes, b, RUNTEXT, true);
-		same = same && !strcmp(a, b);
-		sane = sane && run_sane(seg, s->buf, s->len, 0);
-		closed = closed && !p.in_multiline;
-		for (size_t j = 0; j < seg->n && n[k % 2] < MAXM; j++)
-			fmt_corpus(&seg->m[j], s->buf, got[k % 2][n[k % 2]++], sizeof(got[0][0]));
-		s->len = s->ncut = 0;
+		same = split_agree_pieces(&split_ftp, &arg, s->buf, s->len, s->sizes, s->nsizes,
+					  &whole) && same;
+		sane = sane && split_lines_sane(&whole, s->buf, s->len, 0, FTP_LINE_MAX);
+		closed = closed && !whole.end.v[SPLIT_FTP_ML];
+		for (size_t j = 0; j < whole.n && j < whole.cap && n[k % 2] < MAXM; j++)
+			fmt_corpus(&whole.rec[j], s->buf, got[k % 2][n[k % 2]++], sizeof(got[0][0]));
+		s->len = s->nsizes = 0;
 	}
 	tap_ok(same, "%s: capture segments, whole streams and single bytes agree", corpus[ci].name);
 	tap_ok(sane, "%s: match offsets inside their lines", corpus[ci].name);
@@ -524,18 +406,19 @@ static void corpus_one(size_t ci, struct stream *st, struct run *seg, struct run
 
 static void corpus_cases(void)
 {
-	static struct stream st[2 * MAXFLOW];
-	static struct run r[3];
+	static struct split_stream st[2 * MAXFLOW];
 
 	for (unsigned k = 0; k < 2 * MAXFLOW; k++) {
 		st[k].buf = malloc(STREAM_MAX);
-		st[k].cut = malloc(CUTS_MAX * sizeof(size_t));
+		st[k].sizes = malloc(CUTS_MAX * sizeof(size_t));
+		st[k].cap = st[k].buf ? STREAM_MAX : 0;
+		st[k].sizes_cap = st[k].sizes ? CUTS_MAX : 0;
 	}
 	for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++)
-		corpus_one(i, st, &r[0], &r[1], &r[2]);
+		corpus_one(i, st);
 	for (unsigned k = 0; k < 2 * MAXFLOW; k++) {
 		free(st[k].buf);
-		free(st[k].cut);
+		free(st[k].sizes);
 	}
 }
 

@@ -1,105 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test_irc_parser: hand-made cases (each also fed split at every byte and byte by byte)
- * and every IRC capture of tests/corpus, against DCC offers counted off the transcripts
- * by hand and by a naive line scan written here. */
+/* test_irc_parser: hand-made cases (each also fed cut at every byte and byte by byte, by
+ * the shared split harness) and every IRC capture of tests/corpus, against DCC offers
+ * counted off the transcripts by hand and by a naive line scan written here. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "capture.h"
-#include "irc_parser.h"
+#include "split_parsers.h"
 #include "tap.h"
 
 #define CORPUS "../corpus/irc/"
 #define MAXM 64
 
-struct run {
-	struct irc_match m[MAXM];
-	size_t n;
-	bool stuck;             /* execute consumed nothing */
-	struct irc_parser end;
-};
-
 static const char *const type_name[] = { "?", "SEND", "CHAT", "MOVE", "TSEND", "SCHAT" };
+#define NTYPES (sizeof(type_name) / sizeof(type_name[0]))
 
-static const char *tname(enum irc_type t)
-{
-	return type_name[t <= IRC_SCHAT ? t : 0];
-}
+static struct split_rec whole_rec[MAXM];
+static struct split_run whole = { .rec = whole_rec, .cap = MAXM };
 
-static void feed(struct irc_parser *p, const uint8_t *d, size_t len, struct run *r)
-{
-	struct irc_match m;
-	size_t off = 0, used;
-
-	while (off < len) {
-		if (irc_parser_execute(p, d + off, len - off, &used, &m) == IRC_MATCH && r->n < MAXM)
-			r->m[r->n++] = m;
-		if (!used) {
-			r->stuck = true;
-			return;
-		}
-		off += used;
-	}
-}
-
-/* Feed in chunks: cut at k (k in 1..len-1), whole when k == len, byte by byte when k == 0. */
-static void run_split(uint64_t pos, const uint8_t *d, size_t len, size_t k, struct run *r)
-{
-	struct irc_parser p;
-
-	memset(r, 0, sizeof(*r));
-	irc_parser_init(&p, pos);
-	if (k) {
-		feed(&p, d, k, r);
-		feed(&p, d + k, len - k, r);
-	} else {
-		for (size_t i = 0; i < len; i++)
-			feed(&p, d + i, 1, r);
-	}
-	r->end = p;
-}
-
-static void fmt_addr(const struct irc_match *m, char *buf, size_t cap)
+static void fmt_addr(const struct split_rec *m, char *buf, size_t cap)
 {
 	if (!m->family || !inet_ntop(m->family == 6 ? AF_INET6 : AF_INET, m->addr, buf, (socklen_t)cap))
 		snprintf(buf, cap, "-");
 }
 
-/* "SEND 10.0.0.1 5555 33+14 0-53; ..." plus the end state, for comparing runs. */
-static void fmt_run(const struct run *r, char *buf, size_t cap, bool with_state)
+/* Beyond the shared line checks: the replaced text covers "<digits> <digits>" (or IPv6
+ * text), and the numbers reported are the ones written. */
+static bool dcc_sane(const struct split_run *r, const uint8_t *d, size_t len, uint64_t pos)
 {
-	size_t w = 0;
-
-	buf[0] = 0;
-	for (size_t i = 0; i < r->n && w < cap; i++) {
-		const struct irc_match *m = &r->m[i];
-		char a[INET6_ADDRSTRLEN];
-
-		fmt_addr(m, a, sizeof(a));
-		w += (size_t)snprintf(buf + w, cap - w, "%s%s %s %u %llu+%llu %llu-%llu", i ? "; " : "",
-				      tname(m->type), a, m->port, (unsigned long long)m->off,
-				      (unsigned long long)m->len, (unsigned long long)m->line_start,
-				      (unsigned long long)m->line_end);
-	}
-	if (with_state && w < cap)
-		snprintf(buf + w, cap - w, " | pos=%llu line=%llu cand=%u cs=%d stuck=%d",
-			 (unsigned long long)r->end.pos, (unsigned long long)r->end.line_start,
-			 r->end.candidate, r->end.cs, r->stuck);
-}
-
-/* Offsets NAT will act on lie inside the reported line and cover "<digits> <digits>"
- * (or IPv6 text); the number reported is the one written. */
-static bool run_sane(const struct run *r, const uint8_t *d, size_t len, uint64_t pos)
-{
+	if (!split_lines_sane(r, d, len, pos, IRC_LINE_MAX))
+		return false;
 	for (size_t i = 0; i < r->n; i++) {
-		const struct irc_match *m = &r->m[i];
+		const struct split_rec *m = &r->rec[i];
 		const uint8_t *t = d + (m->off - pos);
 
-		if (m->line_start < pos || m->off < m->line_start || m->off + m->len > m->line_end ||
-		    m->line_end > pos + len || m->line_end - m->line_start > IRC_LINE_MAX ||
-		    m->len < 3 || d[m->line_end - 1 - pos] != '\n' || (m->family != 4 && m->family != 6))
+		if (m->len < 3 || (m->family != 4 && m->family != 6))
 			return false;
 		if (m->family == 4) {
 			unsigned long long a4 = 0, port = 0, *v = &a4;
@@ -112,35 +49,26 @@ static bool run_sane(const struct run *r, const uint8_t *d, size_t len, uint64_t
 				else
 					return false;
 			}
-			if (v != &port || a4 != m->addr4 || port != m->port ||
+			if (v != &port || a4 != m->v[SPLIT_IRC_ADDR4] || port != m->port ||
 			    ((uint32_t)m->addr[0] << 24 | (uint32_t)m->addr[1] << 16 |
-			     (uint32_t)m->addr[2] << 8 | m->addr[3]) != m->addr4)
+			     (uint32_t)m->addr[2] << 8 | m->addr[3]) != m->v[SPLIT_IRC_ADDR4])
 				return false;
 		}
 	}
-	return !r->stuck;
+	return true;
 }
 
-/* Run d whole, then split at every offset and byte by byte: all runs must agree. */
-static bool check_stream(const char *desc, uint64_t pos, const uint8_t *d, size_t len,
-			 struct run *whole)
+/* Feed d whole and every other way; true when they agree.  whole holds the result. */
+static bool check_stream(const char *desc, uint64_t pos, const uint8_t *d, size_t len)
 {
-	static struct run r;
-	static char a[8192], b[8192];
+	if (!split_check(&split_irc, &pos, d, len, &whole, desc))
+		return false;
+	return tap_ok(dcc_sane(&whole, d, len, pos), "%s: offsets sane", desc);
+}
 
-	run_split(pos, d, len, len, whole);
-	fmt_run(whole, a, sizeof(a), true);
-	for (size_t k = 0; k < len; k++) {
-		run_split(pos, d, len, k, &r);
-		fmt_run(&r, b, sizeof(b), true);
-		if (strcmp(a, b)) {
-			tap_ok(false, "%s: same result split at %zu", desc, k);
-			tap_diag("whole: %s", a);
-			tap_diag("split: %s", b);
-			return false;
-		}
-	}
-	return tap_ok(run_sane(whole, d, len, pos), "%s: same result in any split, offsets sane", desc);
+static void run_whole(uint64_t pos, const uint8_t *d, size_t len)
+{
+	split_feed_whole(&split_irc, &pos, d, len, &whole);
 }
 
 struct tcase {
@@ -267,7 +195,6 @@ static const struct tcase cases[] = {
 static void long_cases(void)
 {
 	static uint8_t buf[20100];
-	static struct run r;
 	static char got[512];
 	static const struct { const char *desc, *head; char fill; size_t n; const char *tail, *want; } lc[] = {
 		{ "line of 512", "PRIVMSG ", 'b', 484, " :\001DCC SEND f 1 2\001\r\n", "SEND 0.0.0.1 2 506+3 0-512" },
@@ -287,9 +214,9 @@ static void long_cases(void)
 		memcpy(buf, lc[i].head, hl);
 		memset(buf + hl, lc[i].fill, lc[i].n);
 		memcpy(buf + hl + lc[i].n, lc[i].tail, tl);
-		if (!check_stream(lc[i].desc, 0, buf, len, &r))
+		if (!check_stream(lc[i].desc, 0, buf, len))
 			continue;
-		fmt_run(&r, got, sizeof(got), false);
+		split_line_fmt(&whole, type_name, NTYPES, got, sizeof(got));
 		tap_ok(!strcmp(got, lc[i].want), "%s: \"%s\" (want \"%s\")", lc[i].desc, got, lc[i].want);
 	}
 }
@@ -307,44 +234,43 @@ static void candidate_cases(void)
 		{ "PRIVMSG b :\001DCC SEND f 1 2\001x", 0 }, { ":x PRIVMSG", 0 }, { "", 0 },
 	};
 	static uint8_t buf[600];
-	static struct run r;
 
 	for (size_t i = 0; i < sizeof(cc) / sizeof(cc[0]); i++) {
 		size_t len = strlen(cc[i].in);
 
-		run_split(0, (const uint8_t *)cc[i].in, len, len, &r);
-		tap_ok(r.end.candidate == cc[i].want, "candidate after case %zu (%zu bytes) is %u", i,
-		       len, cc[i].want);
+		run_whole(0, (const uint8_t *)cc[i].in, len);
+		tap_ok(whole.end.v[SPLIT_IRC_CAND] == cc[i].want, "candidate after case %zu (%zu bytes) is %u",
+		       i, len, cc[i].want);
 	}
 	/* 511 bytes: the LF still fits in IRC_LINE_MAX; at 512 it cannot */
 	memcpy(buf, "PRIVMSG ", 8);
 	memset(buf + 8, 'b', sizeof(buf) - 8);
-	run_split(0, buf, 511, 511, &r);
-	TAP_EQ_U(r.end.candidate, 1, "candidate at 511 bytes");
-	run_split(0, buf, 512, 512, &r);
-	TAP_EQ_U(r.end.candidate, 0, "candidate at 512 bytes");
-	run_split(0, buf, 600, 600, &r);
-	TAP_EQ_U(r.end.candidate, 0, "candidate at 600 bytes");
+	run_whole(0, buf, 511);
+	TAP_EQ_U(whole.end.v[SPLIT_IRC_CAND], 1, "candidate at 511 bytes");
+	run_whole(0, buf, 512);
+	TAP_EQ_U(whole.end.v[SPLIT_IRC_CAND], 0, "candidate at 512 bytes");
+	run_whole(0, buf, 600);
+	TAP_EQ_U(whole.end.v[SPLIT_IRC_CAND], 0, "candidate at 600 bytes");
 }
 
 static void hand_cases(void)
 {
-	static struct run r;
 	static char got[4096];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct tcase *c = &cases[i];
 
-		if (!check_stream(c->desc, 0, (const uint8_t *)c->in, c->len, &r))
+		if (!check_stream(c->desc, 0, (const uint8_t *)c->in, c->len))
 			continue;
-		fmt_run(&r, got, sizeof(got), false);
+		split_line_fmt(&whole, type_name, NTYPES, got, sizeof(got));
 		tap_ok(!strcmp(got, c->want), "%s: \"%s\" (want \"%s\")", c->desc, got, c->want);
 	}
 	/* offsets are absolute from the position given to init */
-	run_split(1000, (const uint8_t *)cases[0].in, cases[0].len, cases[0].len, &r);
-	fmt_run(&r, got, sizeof(got), false);
+	check_stream("first case from position 1000", 1000, (const uint8_t *)cases[0].in, cases[0].len);
+	split_line_fmt(&whole, type_name, NTYPES, got, sizeof(got));
 	tap_ok(!strcmp(got, "SEND 10.0.0.1 5555 1033+14 1000-1053"), "offsets from init pos: %s", got);
-	tap_ok(r.n == 1 && r.m[0].addr4 == 167772161, "addr4 is the number as written");
+	tap_ok(whole.n == 1 && whole.rec[0].v[SPLIT_IRC_ADDR4] == 167772161,
+	       "addr4 is the number as written");
 }
 
 /* Expectations read off the transcripts (grep -c '^PRIVMSG [^ ]* :\\x01DCC ' on the C->S
@@ -371,12 +297,6 @@ static const struct {
 #define MAXFLOW 8
 #define STREAM_MAX (1 << 18)
 #define CUTS_MAX 1024
-#define RUNTEXT 16384
-
-struct stream {
-	uint8_t buf[STREAM_MAX];
-	size_t len, cut[CUTS_MAX], ncut;
-};
 
 /* The naive count: lines starting "PRIVMSG " whose text starts ":\1DCC ". */
 static unsigned naive_count(const uint8_t *d, size_t len)
@@ -399,68 +319,45 @@ static unsigned naive_count(const uint8_t *d, size_t len)
 	return n;
 }
 
-static void corpus_one(size_t ci, struct stream *st, struct run *seg, struct run *whole,
-		       struct run *bytes)
+static void corpus_one(size_t ci, struct split_stream *st)
 {
-	static char got[MAXM][160], a[RUNTEXT], b[RUNTEXT];
+	static char got[MAXM][160];
 	char path[256];
 	struct capture c;
 	unsigned n = 0, nserver = 0, naive = 0;
 	bool same = true, sane = true;
+	uint64_t pos = 0;
 
 	snprintf(path, sizeof(path), CORPUS "%s.txt", corpus[ci].name);
 	if (capture_load(&c, path)) {
 		tap_ok(false, "load %s", path);
 		return;
 	}
-	/* Retransmitted bytes were already delivered: the stream carries them once. */
-	for (size_t i = 0; i < c.n; i++) {
-		const struct capture_seg *g = &c.seg[i];
-		struct stream *s = &st[(g->flow % MAXFLOW) * 2 + !g->to_server];
-
-		if (g->retrans || g->flow >= MAXFLOW || s->len + g->len > STREAM_MAX ||
-		    s->ncut == CUTS_MAX) {
-			tap_ok(g->retrans, "%s: frame %u fits the test's buffers", path, g->frame);
-			continue;
-		}
-		memcpy(s->buf + s->len, g->data, g->len);
-		s->len += g->len;
-		s->cut[s->ncut++] = s->len;
-	}
+	split_streams_add(&c, st, MAXFLOW, path);
 	for (unsigned k = 0; k < 2 * MAXFLOW; k++) {
-		struct stream *s = &st[k];
-		struct irc_parser p;
+		struct split_stream *s = &st[k];
 
 		if (!s->len)
 			continue;
 		/* as the capture cut it, whole, and byte by byte */
-		memset(seg, 0, sizeof(*seg));
-		irc_parser_init(&p, 0);
-		for (size_t j = 0, at = 0; j < s->ncut; at = s->cut[j++])
-			feed(&p, s->buf + at, s->cut[j] - at, seg);
-		seg->end = p;
-		run_split(0, s->buf, s->len, s->len, whole);
-		run_split(0, s->buf, s->len, 0, bytes);
-		fmt_run(seg, a, RUNTEXT, true);
-		fmt_run(whole, b, RUNTEXT, true);
-		same = same && !strcmp(a, b);
-		fmt_run(bytes, b, RUNTEXT, true);
-		same = same && !strcmp(a, b);
-		sane = sane && run_sane(seg, s->buf, s->len, 0);
+		same = split_agree_pieces(&split_irc, &pos, s->buf, s->len, s->sizes, s->nsizes,
+					  &whole) && same;
+		sane = sane && dcc_sane(&whole, s->buf, s->len, 0);
 		if (k % 2) {
-			nserver += (unsigned)seg->n;
+			nserver += (unsigned)whole.n;
 		} else {
 			naive += naive_count(s->buf, s->len);
-			for (size_t j = 0; j < seg->n && n < MAXM; j++) {
-				const struct irc_match *m = &seg->m[j];
+			for (size_t j = 0; j < whole.n && j < whole.cap && n < MAXM; j++) {
+				const struct split_rec *m = &whole.rec[j];
 				char ad[INET6_ADDRSTRLEN];
 
 				fmt_addr(m, ad, sizeof(ad));
-				snprintf(got[n++], sizeof(got[0]), "%s %s %u %.*s", tname(m->type), ad,
-					 m->port, (int)m->len, (const char *)s->buf + m->off);
+				snprintf(got[n++], sizeof(got[0]), "%s %s %u %.*s",
+					 type_name[m->type < NTYPES ? m->type : 0], ad, m->port,
+					 (int)m->len, (const char *)s->buf + m->off);
 			}
 		}
-		s->len = s->ncut = 0;
+		s->len = s->nsizes = 0;
 	}
 	tap_ok(same, "%s: capture segments, whole streams and single bytes agree", corpus[ci].name);
 	tap_ok(sane, "%s: match offsets inside their lines", corpus[ci].name);
@@ -478,14 +375,23 @@ static void corpus_one(size_t ci, struct stream *st, struct run *seg, struct run
 
 static void corpus_cases(void)
 {
-	struct stream *st = calloc(2 * MAXFLOW, sizeof(*st));
-	static struct run r[3];
+	static struct split_stream st[2 * MAXFLOW];
+	bool ok = true;
 
-	if (!tap_ok(st != NULL, "corpus buffers"))
-		return;
-	for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++)
-		corpus_one(i, st, &r[0], &r[1], &r[2]);
-	free(st);
+	for (unsigned k = 0; k < 2 * MAXFLOW; k++) {
+		st[k].buf = malloc(STREAM_MAX);
+		st[k].sizes = malloc(CUTS_MAX * sizeof(size_t));
+		st[k].cap = STREAM_MAX;
+		st[k].sizes_cap = CUTS_MAX;
+		ok = ok && st[k].buf && st[k].sizes;
+	}
+	if (tap_ok(ok, "corpus buffers"))
+		for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++)
+			corpus_one(i, st);
+	for (unsigned k = 0; k < 2 * MAXFLOW; k++) {
+		free(st[k].buf);
+		free(st[k].sizes);
+	}
 }
 
 void test_irc_parser(void);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_tftp_parser: the TFTP request grammar on hand-made datagrams (every opcode, each
- * option and its digit bounds, every malformed shape), each also fed split at every byte
- * and byte by byte, and on every TFTP capture of tests/corpus. */
+ * option and its digit bounds, every malformed shape), each also fed cut at every byte and
+ * byte by byte (the shared split harness), and on every TFTP capture of tests/corpus. */
 #include <stdio.h>
 #include <string.h>
 #include "capture.h"
+#include "split_parsers.h"
 #include "tap.h"
-#include "tftp_parser.h"
 
 #define CORPUS "../corpus/tftp/"
 
@@ -26,47 +26,21 @@ static void fmt_req(const struct tftp_request *r, char *buf, size_t cap)
 		 r->blksize, r->timeout, (unsigned long long)r->tsize, r->windowsize, r->unknown);
 }
 
-/* Feed d in pieces of at most k bytes after a first piece of first bytes. */
-static enum tftp_result run_pieces(const uint8_t *d, size_t len, size_t first, size_t k,
-				   struct tftp_request *r)
+static struct split_rec whole_rec[1];
+static struct split_run whole = { .rec = whole_rec, .cap = 1 };
+
+/* Parse d whole, cut at every offset and byte by byte (the shared split harness): every
+ * run must agree, and tftp_parse (init + execute + finish in one) must say the same. */
+static bool parse_all_ways(const uint8_t *d, size_t len, struct tftp_request *r, const char *desc)
 {
-	struct tftp_parser p;
-	size_t off = first < len ? first : len;
+	struct split_rec once = { 0 };
+	bool same = split_check(&split_tftp, NULL, d, len, &whole, desc);
 
-	tftp_parser_init(&p);
-	tftp_parser_execute(&p, d, off);
-	while (off < len) {
-		size_t n = len - off < k ? len - off : k;
-
-		tftp_parser_execute(&p, d + off, n);
-		off += n;
-	}
-	return tftp_parser_finish(&p, r);
-}
-
-/* Parse d whole, then split at every offset and byte by byte: every run must agree. */
-static bool parse_all_ways(const uint8_t *d, size_t len, struct tftp_request *whole, const char *desc)
-{
-	struct tftp_request r;
-	char a[256], b[256];
-	bool same = true;
-
-	tftp_parse(d, len, whole);
-	for (size_t k = 0; k <= len && same; k++) {
-		run_pieces(d, len, k, len, &r);
-		if (!req_equal(&r, whole)) {
-			same = false;
-			fmt_req(whole, a, sizeof(a));
-			fmt_req(&r, b, sizeof(b));
-			tap_diag("%s: split at %zu differs\n#   whole: %s\n#   split: %s", desc, k, a, b);
-		}
-	}
-	run_pieces(d, len, 0, 1, &r);
-	if (same && !req_equal(&r, whole)) {
-		same = false;
-		tap_diag("%s: byte by byte differs", desc);
-	}
-	return tap_ok(same, "%s: same result whole, split at every byte and byte by byte", desc);
+	tftp_parse(d, len, r);
+	split_tftp_rec(r, &once);
+	tap_ok(whole.n == 1 && split_rec_equal(&whole.rec[0], &once),
+	       "%s: tftp_parse gives what the parser fed in pieces gives", desc);
+	return same;
 }
 
 /* Datagrams are written as C strings with their NULs; len is sizeof - 1. */
