@@ -331,6 +331,14 @@ static void stream_drop(struct help_ctx *ctx, struct help_result *res, const cha
 	res->nexp = 0;
 }
 
+/* Drop a segment whose new bytes were parsed: the parser goes back to where it stood. */
+static void stream_undo(struct help_ctx *ctx, const struct stream_proto *sp, void *parser,
+			const uint8_t *saved, struct help_result *res, const char *why)
+{
+	memcpy(parser, saved, sp->parser_size);
+	stream_drop(ctx, res, why);
+}
+
 /* Parse the new bytes of a segment (from payload offset start on; the bytes before it were
  * seen already and their first-copy output is in o), compose, and commit the stream state. */
 static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
@@ -360,8 +368,7 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	end = s.base + s.carry_len + s.len;
 	memcpy(saved, parser, sp->parser_size);
 	if (!sp->parse(ctx, parser, &s, res)) {
-		memcpy(parser, saved, sp->parser_size);
-		stream_drop(ctx, res, "no expectation could be had for a NATed message");
+		stream_undo(ctx, sp, parser, saved, res, "no expectation could be had for a NATed message");
 		return;
 	}
 	hold = s.nat && !degrade ? sp->hold_from(parser) : STREAM_NO_HOLD;
@@ -376,13 +383,11 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	out_compose(o, &s, hold, start);
 	changed |= s.carry_len || s.nedit || hold < end;
 	if (o->overflow || (changed && o->len + p->off > STREAM_PKT_MAX)) {
-		memcpy(parser, saved, sp->parser_size);
-		stream_drop(ctx, res, "the rewritten segment does not fit in one packet");
+		stream_undo(ctx, sp, parser, saved, res, "the rewritten segment does not fit in one packet");
 		return;
 	}
 	if (changed && !o->len) {
-		memcpy(parser, saved, sp->parser_size);
-		stream_drop(ctx, res, "holding back would leave the segment empty");
+		stream_undo(ctx, sp, parser, saved, res, "holding back would leave the segment empty");
 		sd->dropped = 1;
 		sd->drop_seq = p->seq;
 		sd->drop_len = p->len;
@@ -395,16 +400,14 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		 * between the two would be mapped wrongly.  Dropped once: the sender then starts
 		 * where the receiver stands (the new bytes come as their own segment), or sends the
 		 * same again when the receiver has nothing of it, which is then taken as it is. */
-		memcpy(parser, saved, sp->parser_size);
-		stream_drop(ctx, res, "new bytes behind old ones would change length");
+		stream_undo(ctx, sp, parser, saved, res, "new bytes behind old ones would change length");
 		sd->redo = 1;
 		sd->redo_seq = p->seq;
 		sd->redo_len = p->len;
 		return;
 	}
 	if (changed && !emit(ctx, o, res)) {
-		memcpy(parser, saved, sp->parser_size);
-		stream_drop(ctx, res, "cannot rewrite the segment");
+		stream_undo(ctx, sp, parser, saved, res, "cannot rewrite the segment");
 		return;
 	}
 	/* Committed: journal the new bytes' output, keep what is held, advance. */
