@@ -38,7 +38,9 @@ done
 
 ALL=$(scenarios_all | tr '\n' ' ')
 SCEN=
-for a in "${@:-$(protos_all)}"; do
+# shellcheck disable=SC2046 # the protocol names, one word each
+[ $# -gt 0 ] || set -- $(protos_all)
+for a in "$@"; do
 	case $a in
 	*/*) case " $ALL " in *" $a "*) SCEN="$SCEN $a" ;; *) echo "unknown scenario '$a'; known: $ALL" >&2; exit 2 ;; esac ;;
 	*) SCEN="$SCEN $(proto_scenario_names "$a" | tr '\n' ' ')" || exit 2 ;;
