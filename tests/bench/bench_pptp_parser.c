@@ -5,8 +5,8 @@
  * stream, as the messages a PNS and a PAC exchange. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "pptp_parser.h"
+#include "throughput.h"
 
 void bench_pptp_parser(void);
 
@@ -79,28 +79,13 @@ static size_t parse(const uint8_t *d, size_t len)
 	return n;
 }
 
-static double now(void)
+static size_t round_stream(void *arg)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return parse(stream, nstream);
 }
 
 void bench_pptp_parser(void)
 {
-	volatile size_t sink = 0;
-	size_t rounds = 0;
-	double t0, t;
-
 	session();
-	t0 = now();
-	do {
-		sink += parse(stream, nstream);
-		rounds++;
-	} while ((t = now() - t0) < 1.0);
-	if (sink != rounds * nmsgs)
-		printf("pptp_parser: expected %zu messages a round, got %zu\n", nmsgs, sink / rounds);
-	printf("pptp_parser: %.0f MB/s, %.1f ns/message (%zu bytes, %zu messages x %zu rounds)\n",
-	       nstream * rounds / t / 1e6, t * 1e9 / (double)(rounds * nmsgs), nstream, nmsgs, rounds);
+	bench_throughput("pptp_parser", round_stream, NULL, nstream, nmsgs);
 }
