@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|unit|fuzz|vm|test|bench|demo|clean]
+# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|test|bench|demo|clean]
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -186,9 +186,27 @@ bench() {
 	"$B/bench-nfhelper"
 }
 
+# kmod: the nfh_pptp module for every VM kernel, into $B/kmod/VERSION/nfh_pptp.ko (kbuild
+# writes next to the sources, so each version builds in its own copy).  A warning fails it.
+kmod() {
+	local s v d log
+	for s in $(. tests/vm/kernel.sh && echo "$VM_KERNELS_ALL"); do
+		v=$(. tests/vm/kernel.sh && vm_kernel_version "$s")
+		d="$B/kmod/$v"
+		mkdir -p "$d"
+		cp kmod/Kbuild kmod/*.[ch] "$d/"
+		log=$(make -C "/usr/src/linux-headers-$v" M="$d" W=1 modules 2>&1) ||
+			{ echo "$log"; echo "kmod: build for $v failed" >&2; return 1; }
+		if echo "$log" | grep -q 'warning:'; then
+			echo "$log"; echo "kmod: warnings building for $v" >&2; return 1
+		fi
+		echo "built $d/nfh_pptp.ko"
+	done
+}
+
 # vm [PROTO | PROTO/SCENARIO ...]: the VM scenarios; KERNELS= / MODES= choose the boots (default:
 # CI's: 6.1 in every mode, 6.12 with nfhelper), e.g. KERNELS=6.12 MODES="nfhelper kernel".
-vm() { release; tests/vm/run.sh "$@"; }
+vm() { release; kmod; tests/vm/run.sh "$@"; }
 
 case "${1:-all}" in
 deps)	deps ;;
@@ -196,9 +214,10 @@ all)	deps; release ;;
 unit)	deps; unit ;;
 fuzz)	deps; shift; fuzz "${1:-10}" ;;
 vm)	deps; shift; vm "$@" ;;
-test)	deps; release; unit; fuzz 15; tests/vm/run.sh ;;
+kmod)	deps; kmod ;;
+test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh ;;
 bench)	deps; bench ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|kmod|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
 esac
