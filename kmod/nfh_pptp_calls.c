@@ -406,8 +406,10 @@ void nfh_calls_master_gone(struct nf_conn *ct)
 	nfh_masters_free(&gone);
 }
 
-/* Take out every master of net (NULL: all) that is gone or, unless all, no
- * longer ours (its helper was removed: no destroy callback will come). */
+/*
+ * Take out every master of net (NULL: all) that is gone or, unless all, no
+ * longer ours (its helper was removed: no destroy callback will come).
+ */
 static void nfh_masters_sweep(struct net *net, bool all)
 {
 	struct hlist_node *n;

@@ -48,6 +48,7 @@ enum nfh_pptp_cmd {
 	NFH_PPTP_CMD_CALL_DEL,
 	__NFH_PPTP_CMD_MAX,
 };
+
 #define NFH_PPTP_CMD_MAX (__NFH_PPTP_CMD_MAX - 1)
 
 enum nfh_pptp_attr {
@@ -70,6 +71,7 @@ enum nfh_pptp_attr {
 	NFH_PPTP_A_REPLY_CALL_ID,	/* be16 */
 	__NFH_PPTP_A_MAX,
 };
+
 #define NFH_PPTP_A_MAX (__NFH_PPTP_A_MAX - 1)
 
 #endif
