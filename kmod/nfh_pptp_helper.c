@@ -158,45 +158,47 @@ void nfh_helper_exit(void)
 }
 
 /*
+ * One manipulation of a GRE child under NAT, as nf_nat_pptp maps it: the
+ * master's address on that side, and on the side facing the expectation's
+ * sender the call ID the expectation saved (the original side's real ID
+ * towards it, the NAT ID away from it).
+ */
+static void nfh_nat_map(struct nf_conn *ct, const struct nf_conntrack_expect *exp,
+			enum nf_nat_manip_type manip)
+{
+	const struct nf_conntrack_tuple *m = &ct->master->tuplehash[!exp->dir].tuple;
+	struct nf_nat_range2 range = { .flags = NF_NAT_RANGE_MAP_IPS };
+	bool src = manip == NF_NAT_MANIP_SRC;
+	bool from_orig = exp->dir == IP_CT_DIR_ORIGINAL;
+
+	range.min_addr = src ? m->dst.u3 : m->src.u3;
+	range.max_addr = range.min_addr;
+	if (src == from_orig) {
+		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+		range.min_proto = exp->saved_proto;
+		range.max_proto = exp->saved_proto;
+	}
+	nf_nat_setup_info(ct, &range, manip);
+}
+
+/*
  * The first GRE packet of a call, from either side, matched one of the call's
- * two expectations.  Under NAT the child is mapped as nf_nat_pptp maps it:
- * addresses as the master's, and the call ID the expectation saved (the
- * original side's real ID towards it, the NAT ID away from it) on the side
- * the packets carry it.  The other direction's expectation is then redundant:
- * the child's reply tuple is exactly its tuple.
+ * two expectations.  The other direction's expectation is then redundant: the
+ * child's reply tuple (after NAT) is exactly its tuple.
  */
 void nfh_expectfn(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
 	const struct nf_conn *master = ct->master;
 	struct nf_conntrack_expect *other;
 	struct nf_conntrack_tuple t;
-	struct nf_nat_range2 range = {};
 
 	ct->proto.gre.timeout = NFH_GRE_TIMEOUT;
 	ct->proto.gre.stream_timeout = NFH_GRE_STREAM_TIMEOUT;
 
 	if (master->status & IPS_NAT_MASK &&
 	    !WARN_ON_ONCE(ct->status & IPS_NAT_DONE_MASK)) {
-		range.flags = NF_NAT_RANGE_MAP_IPS;
-		range.min_addr = master->tuplehash[!exp->dir].tuple.dst.u3;
-		range.max_addr = range.min_addr;
-		if (exp->dir == IP_CT_DIR_ORIGINAL) {
-			range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
-			range.min_proto = exp->saved_proto;
-			range.max_proto = exp->saved_proto;
-		}
-		nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
-
-		memset(&range, 0, sizeof(range));
-		range.flags = NF_NAT_RANGE_MAP_IPS;
-		range.min_addr = master->tuplehash[!exp->dir].tuple.src.u3;
-		range.max_addr = range.min_addr;
-		if (exp->dir == IP_CT_DIR_REPLY) {
-			range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
-			range.min_proto = exp->saved_proto;
-			range.max_proto = exp->saved_proto;
-		}
-		nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+		nfh_nat_map(ct, exp, NF_NAT_MANIP_SRC);
+		nfh_nat_map(ct, exp, NF_NAT_MANIP_DST);
 		t = ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	} else {
 		nf_ct_invert_tuple(&t, &exp->tuple);

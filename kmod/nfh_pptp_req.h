@@ -11,12 +11,14 @@
 #ifdef __KERNEL__
 #include <linux/errno.h>
 #include <linux/netlink.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #else
 #include <errno.h>
 #include <linux/netlink.h>
 #include <linux/types.h>
+#include <stddef.h>
 #include <string.h>
 #endif
 #include "nfh_pptp_uapi.h"
@@ -38,20 +40,25 @@ struct nfh_pptp_req {
 	__be16 orig_call_id, orig_call_id_nat, reply_call_id;
 };
 
-/* The exact payload length of each attribute; 0: a string, checked apart. */
-static const unsigned char nfh_pptp_attr_len[NFH_PPTP_A_MAX + 1] = {
-	[NFH_PPTP_A_QUEUE] = 2,
-	[NFH_PPTP_A_MAX_EXPECTED] = 4,
-	[NFH_PPTP_A_TIMEOUT] = 4,
-	[NFH_PPTP_A_ZONE] = 2,
-	[NFH_PPTP_A_MASTER_ID] = 4,
-	[NFH_PPTP_A_MASTER_SRC] = 4,
-	[NFH_PPTP_A_MASTER_DST] = 4,
-	[NFH_PPTP_A_MASTER_SPORT] = 2,
-	[NFH_PPTP_A_MASTER_DPORT] = 2,
-	[NFH_PPTP_A_ORIG_CALL_ID] = 2,
-	[NFH_PPTP_A_ORIG_CALL_ID_NAT] = 2,
-	[NFH_PPTP_A_REPLY_CALL_ID] = 2,
+/* Where each fixed-size attribute goes, and its exact payload length. */
+struct nfh_pptp_field {
+	unsigned char off, len;
+};
+
+#define NFH_PPTP_FIELD(f, n) { offsetof(struct nfh_pptp_req, f), n }
+static const struct nfh_pptp_field nfh_pptp_fields[NFH_PPTP_A_MAX + 1] = {
+	[NFH_PPTP_A_QUEUE]		= NFH_PPTP_FIELD(queue, 2),
+	[NFH_PPTP_A_MAX_EXPECTED]	= NFH_PPTP_FIELD(max_expected, 4),
+	[NFH_PPTP_A_TIMEOUT]		= NFH_PPTP_FIELD(timeout, 4),
+	[NFH_PPTP_A_ZONE]		= NFH_PPTP_FIELD(zone, 2),
+	[NFH_PPTP_A_MASTER_ID]		= NFH_PPTP_FIELD(master_id, 4),
+	[NFH_PPTP_A_MASTER_SRC]		= NFH_PPTP_FIELD(src, 4),
+	[NFH_PPTP_A_MASTER_DST]		= NFH_PPTP_FIELD(dst, 4),
+	[NFH_PPTP_A_MASTER_SPORT]	= NFH_PPTP_FIELD(sport, 2),
+	[NFH_PPTP_A_MASTER_DPORT]	= NFH_PPTP_FIELD(dport, 2),
+	[NFH_PPTP_A_ORIG_CALL_ID]	= NFH_PPTP_FIELD(orig_call_id, 2),
+	[NFH_PPTP_A_ORIG_CALL_ID_NAT]	= NFH_PPTP_FIELD(orig_call_id_nat, 2),
+	[NFH_PPTP_A_REPLY_CALL_ID]	= NFH_PPTP_FIELD(reply_call_id, 2),
 };
 
 #define NFH_PPTP_MASTER_ATTRS \
@@ -75,55 +82,22 @@ static inline int nfh_pptp_name_ok(const char *s, unsigned int len)
 	return 1;
 }
 
+/* One attribute into r: the name checked, every other one of its exact size. */
 static inline int nfh_pptp_attr_put(struct nfh_pptp_req *r, unsigned int type,
 				    const void *p, unsigned int len)
 {
-	switch (type) {
-	case NFH_PPTP_A_HELPER_NAME:
+	const struct nfh_pptp_field *f = &nfh_pptp_fields[type];
+
+	if (type == NFH_PPTP_A_HELPER_NAME) {
 		if (!nfh_pptp_name_ok(p, len))
 			return -EINVAL;
 		memcpy(r->name, p, len);
 		return 0;
-	case NFH_PPTP_A_QUEUE:
-		memcpy(&r->queue, p, 2);
-		return 0;
-	case NFH_PPTP_A_ZONE:
-		memcpy(&r->zone, p, 2);
-		return 0;
-	case NFH_PPTP_A_MAX_EXPECTED:
-		memcpy(&r->max_expected, p, 4);
-		return r->max_expected >= 1 &&
-		       r->max_expected <= NFH_PPTP_EXPECTED_MAX ? 0 : -EINVAL;
-	case NFH_PPTP_A_TIMEOUT:
-		memcpy(&r->timeout, p, 4);
-		return r->timeout >= 1 &&
-		       r->timeout <= NFH_PPTP_TIMEOUT_MAX ? 0 : -EINVAL;
-	case NFH_PPTP_A_MASTER_ID:
-		memcpy(&r->master_id, p, 4);
-		return 0;
-	case NFH_PPTP_A_MASTER_SRC:
-		memcpy(&r->src, p, 4);
-		return 0;
-	case NFH_PPTP_A_MASTER_DST:
-		memcpy(&r->dst, p, 4);
-		return 0;
-	case NFH_PPTP_A_MASTER_SPORT:
-		memcpy(&r->sport, p, 2);
-		return 0;
-	case NFH_PPTP_A_MASTER_DPORT:
-		memcpy(&r->dport, p, 2);
-		return 0;
-	case NFH_PPTP_A_ORIG_CALL_ID:
-		memcpy(&r->orig_call_id, p, 2);
-		return 0;
-	case NFH_PPTP_A_ORIG_CALL_ID_NAT:
-		memcpy(&r->orig_call_id_nat, p, 2);
-		return 0;
-	case NFH_PPTP_A_REPLY_CALL_ID:
-		memcpy(&r->reply_call_id, p, 2);
-		return 0;
 	}
-	return -EINVAL;
+	if (!f->len || len != f->len)
+		return -EINVAL;
+	memcpy((unsigned char *)r + f->off, p, len);
+	return 0;
 }
 
 /*
@@ -149,8 +123,6 @@ static inline int nfh_pptp_req_decode(unsigned int cmd, const void *buf,
 		plen = a.nla_len - NLA_HDRLEN;
 		if (type == NFH_PPTP_A_UNSPEC || type > NFH_PPTP_A_MAX ||
 		    (r->present & (1U << type)))
-			return -EINVAL;
-		if (nfh_pptp_attr_len[type] && plen != nfh_pptp_attr_len[type])
 			return -EINVAL;
 		if (nfh_pptp_attr_put(r, type, p + NLA_HDRLEN, plen))
 			return -EINVAL;
@@ -186,6 +158,10 @@ static inline int nfh_pptp_req_decode(unsigned int cmd, const void *buf,
 	calls = r->present & NFH_PPTP_CALL_ATTRS;
 	if ((r->present & need) != need || (r->present & ~allow) ||
 	    (calls && calls != NFH_PPTP_CALL_ATTRS))
+		return -EINVAL;
+	if (cmd == NFH_PPTP_CMD_HELPER_SET &&
+	    (r->max_expected < 1 || r->max_expected > NFH_PPTP_EXPECTED_MAX ||
+	     r->timeout < 1 || r->timeout > NFH_PPTP_TIMEOUT_MAX))
 		return -EINVAL;
 	return 0;
 }
