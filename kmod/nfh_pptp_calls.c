@@ -59,7 +59,10 @@ static struct nfh_master *nfh_master_find(const struct nf_conn *ct)
 	return NULL;
 }
 
-/* The control connection a request names: by original tuple and CTA_ID. */
+/*
+ * The control connection a request names: by original tuple and CTA_ID,
+ * whose bytes are nf_ct_get_id() unswapped (ctnetlink_dump_id).
+ */
 static struct nf_conn *nfh_master_get(struct net *net,
 				      const struct nfh_pptp_req *r)
 {
@@ -81,7 +84,7 @@ static struct nf_conn *nfh_master_get(struct net *net,
 		return NULL;
 	ct = nf_ct_tuplehash_to_ctrack(h);
 	if (NF_CT_DIRECTION(h) != IP_CT_DIR_ORIGINAL ||
-	    nf_ct_get_id(ct) != ntohl(r->master_id) || !nfh_helper_owns(ct)) {
+	    nf_ct_get_id(ct) != (__force u32)r->master_id || !nfh_helper_owns(ct)) {
 		nf_ct_put(ct);
 		return NULL;
 	}
@@ -440,7 +443,7 @@ static void nfh_sweep(struct work_struct *work)
 static int nfh_proc_show(struct seq_file *s, void *v)
 {
 	unsigned int masters = 0, calls = 0, keymaps = 0, holders = 0;
-	struct net *net = seq_file_net(s);
+	struct net *net = s->private;	/* a single_open_net file */
 	const struct nf_ct_pptp_master *k;
 	struct nfh_master *m;
 	struct nfh_call *c;

@@ -58,7 +58,7 @@ enum nfh_pptp_attr {
 	NFH_PPTP_A_MAX_EXPECTED,	/* u32, host order: 1..255 */
 	NFH_PPTP_A_TIMEOUT,		/* u32, host order: seconds, 1..86400 */
 	NFH_PPTP_A_ZONE,		/* u16, host order: conntrack zone id */
-	NFH_PPTP_A_MASTER_ID,		/* be32: the master's CTA_ID */
+	NFH_PPTP_A_MASTER_ID,		/* the master's CTA_ID, its bytes as is */
 	NFH_PPTP_A_MASTER_SRC,		/* be32: original tuple, IPv4 */
 	NFH_PPTP_A_MASTER_DST,		/* be32 */
 	NFH_PPTP_A_MASTER_SPORT,	/* be16: TCP */
