@@ -215,9 +215,10 @@ unit)	deps; unit ;;
 fuzz)	deps; shift; fuzz "${1:-10}" ;;
 vm)	deps; shift; vm "$@" ;;
 kmod)	deps; kmod ;;
-test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh ;;
+kmodtest) deps; kmod; tests/vm/kmod/run.sh ;;
+test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh ;;
 bench)	deps; bench ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|kmod|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
 esac
