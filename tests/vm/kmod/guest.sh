@@ -27,58 +27,82 @@ gre_path() {
 	check "$1" "$(cat "$NFH_OUT/gre.$1")" "$6"
 }
 
+# topo: client c0 10.0.1.2 | r0 10.0.1.1 router r1 10.0.2.1 | s0 10.0.2.2 server
+topo() {
+	for n in c r s; do ip netns add $n; ip -n $n link set lo up; done
+	ip link add c0 netns c type veth peer name r0 netns r
+	ip link add s0 netns s type veth peer name r1 netns r
+	ip -n c addr add 10.0.1.2/24 dev c0; ip -n c link set c0 up; ip -n c route add default via 10.0.1.1
+	ip -n r addr add 10.0.1.1/24 dev r0; ip -n r link set r0 up
+	ip -n r addr add 10.0.2.1/24 dev r1; ip -n r link set r1 up
+	ip -n s addr add 10.0.2.2/24 dev s0; ip -n s link set s0 up; ip -n s route add default via 10.0.2.1
+	in_r sysctl -qw net.ipv4.ip_forward=1
+}
+ruleset() {
+	in_r nft -f - <<-N
+	table ip t {
+		ct helper p {
+			type "pptp" protocol tcp
+			l3proto ip
+		}
+		chain pre {
+			type filter hook prerouting priority 0
+			tcp dport 1723 ct helper set "p"
+		}
+		chain post {
+			type nat hook postrouting priority 100
+			oifname "r1" masquerade
+		}
+	}
+	N
+}
+# peers: the queue answered, a TCP server on 1723
+peers() {
+	ip netns exec r python3 "$K/acceptq.py" 3 & QP=$!
+	ip netns exec s python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 1723)); s.listen(5)
+held = []
+while True: held.append(s.accept())' & SP=$!
+	sleep 1
+}
+# control PORT: a control connection from that client port; ID and M name its conntrack
+control() {
+	ip netns exec c python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("10.0.1.2", int(sys.argv[1]))); s.connect(("10.0.2.2", 1723))
+time.sleep(120)' "$1" & CP=$!
+	sleep 2
+	ID=$(in_r conntrack -L -p tcp --dport 1723 --sport "$1" -o id 2>/dev/null |
+		sed -n 's/.*helper=pptp.* id=\([0-9]*\).*/\1/p')
+	M="$ID 10.0.1.2 10.0.2.2 $1"
+}
+teardown() {
+	kill $QP $SP $CP 2> /dev/null
+	wait $QP $SP $CP 2> /dev/null
+	for n in c r s; do ip netns del $n; done
+}
+
 for m in veth nf_conntrack nf_nat nf_conntrack_netlink nfnetlink_queue nf_tables nft_ct nft_nat \
 	 nft_masq nft_chain_nat; do modprobe "$m"; done
 check insmod "$(insmod "$ROOT/build/kmod/$(uname -r)/nfh_pptp.ko" 2>&1; echo $?)" 0
-for n in c r s; do ip netns add $n; ip -n $n link set lo up; done
-ip link add c0 netns c type veth peer name r0 netns r
-ip link add s0 netns s type veth peer name r1 netns r
-ip -n c addr add 10.0.1.2/24 dev c0; ip -n c link set c0 up; ip -n c route add default via 10.0.1.1
-ip -n r addr add 10.0.1.1/24 dev r0; ip -n r link set r0 up
-ip -n r addr add 10.0.2.1/24 dev r1; ip -n r link set r1 up
-ip -n s addr add 10.0.2.2/24 dev s0; ip -n s link set s0 up; ip -n s route add default via 10.0.2.1
-in_r sysctl -qw net.ipv4.ip_forward=1
-
+topo
 check counts-start "$(counts)" "0 0 0 0"
 check helper-set-malformed "$(req badname)" -22
 check helper-set "$(req set pptp 3)" 0
 check call-add-no-master "$(req add 1 10.0.1.2 10.0.2.2 40000 1 1 1)" -2
 check call-add-unprivileged "$(in_r setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	python3 "$K/genlreq.py" add 1 10.0.1.2 10.0.2.2 40000 1 1 1)" -1
-in_r nft -f - <<N
-table ip t {
-	ct helper p {
-		type "pptp" protocol tcp
-		l3proto ip
-	}
-	chain pre {
-		type filter hook prerouting priority 0
-		tcp dport 1723 ct helper set "p"
-	}
-	chain post {
-		type nat hook postrouting priority 100
-		oifname "r1" masquerade
-	}
-}
-N
+ruleset
 check ruleset-finds-helper $? 0
 check ruleset-pins-module "$(awk '$1 == "nfh_pptp" { print $3 }' /proc/modules)" 1
 check helper-rename-referenced "$(req set other 3)" -16
 check helper-del-referenced "$(req del pptp)" -16
 
-in_r python3 "$K/acceptq.py" 3 & QP=$!
-ip netns exec s python3 -c '
-import socket, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 1723)); s.listen(5); c, a = s.accept(); time.sleep(120)' & SP=$!
-sleep 1
-ip netns exec c python3 -c '
-import socket, time
-s = socket.socket(); s.bind(("10.0.1.2", 40000)); s.connect(("10.0.2.2", 1723)); time.sleep(120)' & CP=$!
-sleep 2
-ID=$(in_r conntrack -L -p tcp --dport 1723 -o id 2>/dev/null | sed -n 's/.*helper=pptp.* id=\([0-9]*\).*/\1/p')
+peers
+control 40000
 check master-has-helper "${ID:+yes}" yes
-M="$ID 10.0.1.2 10.0.2.2 40000"
 
 # A call the client side opens: its ID 100, NATed to 200; the server's 300.
 check call-add "$(req add $M 100 200 300)" 0
@@ -108,25 +132,29 @@ check master-gone-counts "$(counts)" "0 0 0 0"
 check master-gone-gre "$(ngre)" 0
 check master-gone-expectations "$(nexp)" 0
 
-# Unload with a call up: a new control connection, a call, then rmmod.
+# A namespace that goes with a call up: its state is freed before conntrack's own exit.
 kill $CP; wait $CP 2> /dev/null
-ip netns exec c python3 -c '
-import socket, time
-s = socket.socket(); s.bind(("10.0.1.2", 40001)); s.connect(("10.0.2.2", 1723)); time.sleep(120)' & CP=$!
+control 40001
+check netns-call-add "$(req add $M 130 230 330)" 0
+gre_path netns-gre s 10.0.2.1 230 c "from 10.0.2.2 key 130"
+check netns-master-alive "$(counts)" "1 1 2 1"
+teardown
 sleep 2
-ID=$(in_r conntrack -L -p tcp --dport 1723 --sport 40001 -o id 2>/dev/null | sed -n 's/.*helper=pptp.* id=\([0-9]*\).*/\1/p')
-check unload-call-add "$(req add "$ID" 10.0.1.2 10.0.2.2 40001 120 220 320)" 0
+check netns-gone-holders "$(awk '$1 == "holders_all_namespaces" { print $2 }' /proc/net/nfh_pptp)" 0
+
+# Unload with a call up, in a new topology.
+topo
+ruleset
+peers
+control 40002
+check unload-call-add "$(req add $M 120 220 320)" 0
 gre_path unload-gre s 10.0.2.1 220 c "from 10.0.2.2 key 120"
 in_r nft flush ruleset
 kill $QP
-# Let the last GRE packets drain first: one handled after the unload would open a new,
-# unrelated GRE conntrack (no keymap any more), which is right but not what is counted here.
-sleep 1
 check rmmod-call-up "$(rmmod nfh_pptp 2>&1; echo $?)" 0
 check rmmod-gre-gone "$(ngre)" 0
 check rmmod-expectations-gone "$(nexp)" 0
 check rmmod-helper-gone "$(in_r conntrack -L -p tcp --dport 1723 2>/dev/null | grep -c helper=pptp)" 0
-kill $SP $CP 2> /dev/null
+teardown
 check kernel-log-clean "$(dmesg | grep -cE 'WARNING|BUG|Oops|Call Trace|refcount_t')" 0
-for n in c r s; do ip netns del $n; done
 echo "KMOD-DONE" >> "$R"
