@@ -61,7 +61,16 @@ static int ct_flush(void *arg, const struct ct_tuple *master, uint32_t class)
 	return expect_flush(&s->ctreq, master, class);
 }
 
-static const struct help_ct_ops ct_ops = { .create = ct_create, .del = ct_del, .flush = ct_flush };
+static int ct_kmod_call(void *arg, int add, const struct ct_info *master, const struct kmod_call *call)
+{
+	struct setup_socks *s = arg;
+
+	return s->kmod.nl.fd < 0 ? -ENOTCONN : kmod_call(&s->kmod, add, master, call);
+}
+
+static const struct help_ct_ops ct_ops = {
+	.create = ct_create, .del = ct_del, .flush = ct_flush, .kmod_call = ct_kmod_call,
+};
 
 static void on_queue_msg(struct setup_socks *s, struct dispatch *dp, const struct nlmsghdr *nlh)
 {

@@ -61,10 +61,13 @@ struct help_result {
  * another connection's expectation holds the tuple, another -errno when synchronous creation
  * cannot be used.  del: remove the expectation with that tuple; 0 or -errno.  flush: remove
  * every expectation of master in class. */
+struct kmod_call;
 struct help_ct_ops {
 	int (*create)(void *arg, const struct ct_tuple *master, const struct ct_expect *e);
 	int (*del)(void *arg, const struct ct_tuple *tuple);
 	int (*flush)(void *arg, const struct ct_tuple *master, uint32_t class);
+	/* The nfh_pptp module (kmod.h): add a call of master, or remove one (call NULL: all). */
+	int (*kmod_call)(void *arg, int add, const struct ct_info *master, const struct kmod_call *call);
 };
 
 struct pool;
@@ -119,6 +122,8 @@ struct helper_proto {
 	/* The conntrack ended (or its entry is recycled): give back what the state holds. */
 	void (*destroy)(struct pool *pool, void *state);
 	const struct stream_proto *stream; /* TCP stream protocols: sizes the pool's blocks */
+	/* Registered through the nfh_pptp module (kmod/), not nfnetlink_cthelper: IPv4 only. */
+	bool kmod;
 };
 
 /* The table: one entry per protocol file. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/genetlink.h>
 #include "nl.h"
 
 /* Room for len more bytes (aligned) at the tail, zeroed; NULL and full once it does not fit. */
@@ -57,6 +58,22 @@ struct nlmsghdr *nl_nfmsg_init(struct nl_msg *m, void *buf, size_t cap, uint8_t 
 	nfg->nfgen_family = family;
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = htons(res_id);
+	return m->nlh;
+}
+
+struct nlmsghdr *nl_genlmsg_init(struct nl_msg *m, void *buf, size_t cap, uint16_t family, uint8_t cmd,
+				 uint8_t version, uint16_t flags, uint32_t seq)
+{
+	struct genlmsghdr *g;
+
+	if (!nl_msg_init(m, buf, cap, family, flags, seq))
+		return NULL;
+	g = nl_msg_reserve(m, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->cmd = cmd;
+	g->version = version;
+	g->reserved = 0;
 	return m->nlh;
 }
 

@@ -28,6 +28,9 @@ struct nlmsghdr *nl_msg_init(struct nl_msg *m, void *buf, size_t cap, uint16_t t
 /* nfnetlink: type is (subsys << 8 | msg); adds the struct nfgenmsg header. */
 struct nlmsghdr *nl_nfmsg_init(struct nl_msg *m, void *buf, size_t cap, uint8_t subsys, uint8_t msg,
 			       uint16_t flags, uint32_t seq, uint8_t family, uint16_t res_id);
+/* Generic netlink: type is the family id; adds the struct genlmsghdr header. */
+struct nlmsghdr *nl_genlmsg_init(struct nl_msg *m, void *buf, size_t cap, uint16_t family, uint8_t cmd,
+				 uint8_t version, uint16_t flags, uint32_t seq);
 bool nl_msg_ok(const struct nl_msg *m);
 void nl_attr_put(struct nl_msg *m, uint16_t type, size_t len, const void *data);
 void nl_attr_put_u8(struct nl_msg *m, uint16_t type, uint8_t v);

@@ -118,6 +118,45 @@ static int setup_register(struct nl_sock *s, const struct helper_proto *proto, c
 	return 0;
 }
 
+/* The module first: without it nothing else is worth trying. */
+static int setup_kmod_open(struct setup_socks *s, const struct helper_cfg *cfg)
+{
+	int err = kmod_open(&s->kmod);
+
+	if (!err)
+		return 0;
+	if (err == -ENOENT)
+		log_msg(LOG_ERR, "cannot register helper %s: the nfh_pptp kernel module is not loaded; "
+			"build it (./build.sh kmod) and load it: insmod build/kmod/$(uname -r)/nfh_pptp.ko",
+			cfg->name);
+	else
+		log_msg(LOG_ERR, "cannot reach the nfh_pptp kernel module: %s", strerror(-err));
+	return -1;
+}
+
+/* PPTP's helper is the nfh_pptp module's (kmod/): registered there, under cfg's name and queue.
+ * The module's socket stays open for the packet path's calls. */
+static int setup_register_kmod(struct setup_socks *s, const struct helper_cfg *cfg)
+{
+	char what[64];
+	int err;
+
+	snprintf(what, sizeof(what), "register helper %s", cfg->name);
+	err = kmod_helper_set(&s->kmod, cfg->name, cfg->queue, cfg->policy[0].max_expected,
+			      cfg->policy[0].timeout);
+	if (!err)
+		return 0;
+	if (common_error(what, err))
+		return -1;
+	if (err == -EBUSY)
+		log_msg(LOG_ERR, "cannot %s: the name is taken (nf_conntrack_pptp is loaded, or a ruleset "
+			"holds the module's helper under another name); unload it (modprobe -r nf_nat_pptp "
+			"nf_conntrack_pptp), delete those rules, or choose another --name", what);
+	else
+		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
+	return -1;
+}
+
 static int queue_request(struct nl_sock *s, struct nl_msg *m, const char *what, uint16_t queue)
 {
 	int err = nl_msg_ok(m) ? nl_sock_request(s, m->nlh, NULL, NULL) : -EMSGSIZE;
@@ -173,7 +212,7 @@ int setup_open(struct setup_socks *s, const struct helper_proto *proto, const st
 	struct dump_ctx d = { .name = cfg->name, .proto = proto };
 
 	memset(s, 0, sizeof(*s));
-	s->queue.fd = s->ctreq.fd = s->events.fd = -1;
+	s->queue.fd = s->ctreq.fd = s->events.fd = s->kmod.nl.fd = -1;
 	/* The event socket comes first: binding it loads nf_conntrack_netlink, which is what
 	 * attaches conntrack attributes to queued packets. */
 	if (open_sock(&s->events, 1U << (NFNLGRP_CONNTRACK_DESTROY - 1), "subscribe to conntrack events") < 0 ||
@@ -185,9 +224,14 @@ int setup_open(struct setup_socks *s, const struct helper_proto *proto, const st
 	setsockopt(s->ctreq.fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 1 },
 		   sizeof(struct timeval));
 	/* Registration last: once the helper is enabled, its packets find the queue bound. */
-	if (setup_probe(&s->ctreq, &d) < 0 || setup_queue(&s->queue, cfg) < 0 ||
-	    setup_register(&s->ctreq, proto, cfg, &d) < 0)
+	if (proto->kmod) {
+		if (setup_kmod_open(s, cfg) < 0 || setup_queue(&s->queue, cfg) < 0 ||
+		    setup_register_kmod(s, cfg) < 0)
+			goto fail;
+	} else if (setup_probe(&s->ctreq, &d) < 0 || setup_queue(&s->queue, cfg) < 0 ||
+		   setup_register(&s->ctreq, proto, cfg, &d) < 0) {
 		goto fail;
+	}
 	return 0;
 fail:
 	setup_close(s);
@@ -199,6 +243,33 @@ void setup_close(struct setup_socks *s)
 	nl_sock_close(&s->queue);
 	nl_sock_close(&s->ctreq);
 	nl_sock_close(&s->events);
+	kmod_close(&s->kmod);
+}
+
+static int unregister_kmod(const struct helper_cfg *cfg)
+{
+	struct kmod_sock k;
+	char what[64];
+	int err;
+
+	snprintf(what, sizeof(what), "unregister helper %s", cfg->name);
+	err = kmod_open(&k);
+	if (err == -ENOENT)	/* no module, no registration */
+		return 0;
+	if (!err) {
+		err = kmod_helper_del(&k, cfg->name);
+		kmod_close(&k);
+	}
+	if (!err || err == -ENOENT)
+		return 0;
+	if (common_error(what, err))
+		return -1;
+	if (err == -EBUSY)
+		log_msg(LOG_ERR, "cannot %s: a ruleset still uses it (nft ct helper object or iptables CT "
+			"target); delete those rules first", what);
+	else
+		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
+	return -1;
 }
 
 int setup_unregister(const struct helper_proto *proto, const struct helper_cfg *cfg)
@@ -208,6 +279,8 @@ int setup_unregister(const struct helper_proto *proto, const struct helper_cfg *
 	struct nl_msg m;
 	int err, rc = 0;
 
+	if (proto->kmod)
+		return unregister_kmod(cfg);
 	if (open_sock(&s, 0, "open nfnetlink") < 0)
 		return -1;
 	for (unsigned k = 0; k < 2 * proto->nl4; k++) {

@@ -5,12 +5,14 @@
 #define NFHELPER_SETUP_H
 
 #include "helper.h"
+#include "kmod.h"
 #include "nl.h"
 
 struct setup_socks {
 	struct nl_sock queue;   /* nfnetlink_queue: packets in, verdicts out */
 	struct nl_sock ctreq;   /* ctnetlink requests: expectations beyond the verdict's one */
 	struct nl_sock events;  /* ctnetlink destroy events: frees per-connection state */
+	struct kmod_sock kmod;  /* the nfh_pptp module (protocols with proto->kmod) */
 };
 
 /* 0, or -1 after printing "cannot <verb> <object>: <reason>; <what to do>". */
