@@ -120,8 +120,8 @@ proto_run() {
 #   gre       ok|fail   pptppeer.py: every call's GRE reached both sides with the right key
 #   calls     ...       pptppeer.py: per call, what each side received and the PNS call ID as
 #                       the PAC saw it ("1 pac:ok pns:ok id=0x0101; 2 ...")
-#   callids   ...       pptp-linux: "call ID C peer P" per client as pptp logged it (the call IDs
-#                       the two programs chose: collisions behind the NAT show here)
+#   callids   ...       pptp-linux: "rand peer P" per client as pptp logged its call (its own ID
+#                       is a random draw, the raw IDs stay in syslog.log; P is pptpd's, a slot)
 #   links     ...       pptp-linux: the PPP address pairs, client-side view ("LOCAL>PEER")
 #   during    ...       GRE conntracks in the router while the call is up (gre=N)
 #   after     ...       pptp-linux, after the clients stopped: GRE conntracks and expectations left
