@@ -343,13 +343,15 @@ pptp_run_kill() {
 }
 
 # Module unload while a call is up: refused while the ruleset references the helper, done once
-# it does not; the call's expectations and GRE conntracks go with it.
+# it does not, and no expectation (whose expectfn is the module's) outlives it.  The call's GRE
+# conntrack may stay, as the kernel's does when nf_conntrack_pptp goes: it is logged only.
 pptp_run_unload() {
 	[ "$NFH_MODE" = nfhelper ] || return 0
 	T 10 rmmod nfh_pptp 2>> "$W/rmmod.log" && robust_fail rmmod-while-referenced
 	grep -q '^nfh_pptp ' /proc/modules || { pptp_kmod_load; return; }
 	pptp_unload_reload
-	pptp_clean || robust_fail "left-after-unload:$(pptp_count -L -p gre)gre,$(pptp_count -L expect)exp"
+	echo "after the unload: $(pptp_count -L -p gre) GRE conntracks" >&2
+	[ "$(pptp_count -L expect)" = 0 ] || robust_fail "expectations-after-unload=$(pptp_count -L expect)"
 }
 
 # Flush the router's ruleset (its helper object holds the module), unload, load again, restart
