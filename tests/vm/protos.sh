@@ -20,7 +20,7 @@ proto_load() {
 	[ -r "$f" ] || { echo "unknown protocol '$1'; known: $(protos_all | paste -sd ' ')" >&2; return 2; }
 	PROTO=$1 PROTO_DIR=$VM/$1
 	PROTO_PKGS= PROTO_NFHELPER= PROTO_NFHELPER_OPTS= PROTO_QUEUE= PROTO_ORACLE_MODULES=
-	PROTO_DENY= PROTO_DIFFERENCES= PROTO_ERRORS_KERNEL= PROTO_ERRORS_NFHELPER= PROTO_ERRORS_NONE=
+	PROTO_DENY= PROTO_NOCTHELPER= PROTO_DIFFERENCES= PROTO_ERRORS_KERNEL= PROTO_ERRORS_NFHELPER= PROTO_ERRORS_NONE=
 	proto_boot() { :; }
 	proto_errors() { :; }
 	proto_exp_normalise() { cat; }
