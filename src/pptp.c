@@ -70,15 +70,17 @@ static void nat_give(uint32_t pac, uint32_t nat, uint16_t id)
 }
 
 /* The ID the reply side will know the call by: the real one when it is free, else the
- * next free one (0 is not a call ID: skipped). */
+ * next free one above it. */
 static void call_nat_id(struct pptp_state *st, struct pptp_call *c, bool nat)
 {
 	c->nat_id = c->orig_id;
 	if (!nat)
 		return;
-	for (uint16_t i = 0, id = c->orig_id; i < NAT_TRIES; i++, id++) {
-		if (!id)
-			id = 1;
+	for (uint16_t i = 0; i < NAT_TRIES; i++) {
+		uint16_t id = (uint16_t)(c->orig_id + i);
+
+		if (i && !id)	/* wrapped around: 0 is the real ID's to keep, never a move's */
+			continue;
 		if (nat_take(st->pac, st->nat, id)) {
 			c->nat_id = id;
 			c->reserved = 1;
@@ -154,12 +156,12 @@ static void calls_end_all(struct help_ctx *ctx, struct pptp_state *st)
 		ctx->ops->kmod_call(ctx->ops_arg, 0, ctx->ct, NULL);
 }
 
-/* Under NAT, a two-byte call-ID field of the message gets value. */
-static void rewrite(struct help_ctx *ctx, struct stream_pkt *sp, uint64_t off, uint16_t value)
+/* Under NAT, a two-byte call-ID field of the message (now was) gets value. */
+static void rewrite(struct help_ctx *ctx, struct stream_pkt *sp, uint64_t off, uint16_t was, uint16_t value)
 {
 	uint8_t b[2] = { (uint8_t)(value >> 8), (uint8_t)value };
 
-	if (!sp->nat || stream_edit(sp, off, 2, b, 2) == 0)
+	if (!sp->nat || was == value || stream_edit(sp, off, 2, b, 2) == 0)
 		return;
 	log_rl(LOG_WARNING, "pptp: ct %u: cannot rewrite a call ID (sent already, or too many edits)",
 	       ctx->ct->id);
@@ -181,7 +183,7 @@ static void from_orig(struct help_ctx *ctx, struct pptp_state *st, const struct 
 		c->orig_id = m->call_id;
 		c->state = PPTP_CALL_OUT_REQ;
 		call_nat_id(st, c, sp->nat);
-		rewrite(ctx, sp, m->call_id_off, c->nat_id);
+		rewrite(ctx, sp, m->call_id_off, m->call_id, c->nat_id);
 		return;
 	case PPTP_ICRP:
 		c = call_find(st, BY_REPLY, m->peer_call_id, PPTP_CALL_IN_REQ);
@@ -189,7 +191,7 @@ static void from_orig(struct help_ctx *ctx, struct pptp_state *st, const struct 
 			return;
 		c->orig_id = m->call_id;
 		call_nat_id(st, c, sp->nat);
-		rewrite(ctx, sp, m->call_id_off, c->nat_id);
+		rewrite(ctx, sp, m->call_id_off, m->call_id, c->nat_id);
 		if (m->result == PPTP_RESULT_OK)
 			c->state = PPTP_CALL_IN_REP;
 		else
@@ -198,7 +200,7 @@ static void from_orig(struct help_ctx *ctx, struct pptp_state *st, const struct 
 	case PPTP_CCRQ:
 		/* The call ends with the PAC's Call-Disconnect-Notify (as in the kernel). */
 		if ((c = call_find(st, BY_ORIG, m->call_id, 0)))
-			rewrite(ctx, sp, m->call_id_off, c->nat_id);
+			rewrite(ctx, sp, m->call_id_off, m->call_id, c->nat_id);
 		return;
 	}
 }
@@ -218,7 +220,7 @@ static void from_reply(struct help_ctx *ctx, struct pptp_state *st, const struct
 	case PPTP_OCRP:
 		if (!(c = call_find(st, BY_NAT, m->peer_call_id, PPTP_CALL_OUT_REQ)))
 			return;
-		rewrite(ctx, sp, m->peer_call_id_off, c->orig_id);
+		rewrite(ctx, sp, m->peer_call_id_off, m->peer_call_id, c->orig_id);
 		if (m->result != PPTP_RESULT_OK) {
 			call_free(st, c);
 			return;
@@ -237,7 +239,7 @@ static void from_reply(struct help_ctx *ctx, struct pptp_state *st, const struct
 	case PPTP_ICCN:
 		if (!(c = call_find(st, BY_NAT, m->peer_call_id, PPTP_CALL_IN_REP)))
 			return;
-		rewrite(ctx, sp, m->peer_call_id_off, c->orig_id);
+		rewrite(ctx, sp, m->peer_call_id_off, m->peer_call_id, c->orig_id);
 		c->state = PPTP_CALL_UP;
 		call_kmod(ctx, c, 1);
 		return;
@@ -248,7 +250,7 @@ static void from_reply(struct help_ctx *ctx, struct pptp_state *st, const struct
 	case PPTP_WEN:
 	case PPTP_SLI:
 		if ((c = call_find(st, BY_NAT, m->peer_call_id, 0)))
-			rewrite(ctx, sp, m->peer_call_id_off, c->orig_id);
+			rewrite(ctx, sp, m->peer_call_id_off, m->peer_call_id, c->orig_id);
 		return;
 	}
 }

@@ -66,4 +66,17 @@ bool fakect_has_port(const struct fakect *f, uint16_t dport)
 	return false;
 }
 
-const struct help_ct_ops fakect_ops = { .create = fake_create, .del = fake_del, .flush = fake_flush };
+/* The nfh_pptp module's calls, recorded in order. */
+static int fake_kmod_call(void *arg, int add, const struct ct_info *master, const struct kmod_call *call)
+{
+	struct fakect *f = arg;
+
+	if (f->nkcall < FAKECT_KCALLS)
+		f->kcall[f->nkcall++] = (struct fakect_kcall){ add, !call, master->id,
+							       call ? *call : (struct kmod_call){ 0 } };
+	return f->kmod_fail;
+}
+
+const struct help_ct_ops fakect_ops = {
+	.create = fake_create, .del = fake_del, .flush = fake_flush, .kmod_call = fake_kmod_call,
+};

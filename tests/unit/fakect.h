@@ -6,8 +6,17 @@
 #define NFHELPER_FAKECT_H
 
 #include "helper.h"
+#include "kmod.h"
 
 #define FAKECT_LIVE 32
+#define FAKECT_KCALLS 16
+
+struct fakect_kcall {
+	int add;
+	bool all;                 /* CALL_DEL of every call */
+	uint32_t master_id;
+	struct kmod_call call;
+};
 
 struct fakect {
 	uint16_t taken[8];        /* destination ports held by other connections' expectations */
@@ -17,6 +26,9 @@ struct fakect {
 	struct ct_expect last;    /* the last expectation created */
 	struct ct_expect live[FAKECT_LIVE];
 	unsigned nlive;
+	struct fakect_kcall kcall[FAKECT_KCALLS]; /* the module's calls, in order */
+	unsigned nkcall;
+	int kmod_fail;            /* what the module answers */
 };
 
 extern const struct help_ct_ops fakect_ops;

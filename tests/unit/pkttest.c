@@ -14,7 +14,13 @@ static uint8_t pktbuf[PKT_MAX], msgbuf[PKT_MAX + 4096] __attribute__((aligned(4)
 bool pt_send(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, const char *data,
 		    const uint32_t *seq, struct qmsg_verdict *v)
 {
-	uint32_t len = data ? (uint32_t)strlen(data) : 0, s = seq ? *seq : c->seq[dir];
+	return pt_send_bin(dp, c, dir, flags, data, data ? (uint32_t)strlen(data) : 0, seq, v);
+}
+
+bool pt_send_bin(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, const void *data,
+		 uint32_t len, const uint32_t *seq, struct qmsg_verdict *v)
+{
+	uint32_t s = seq ? *seq : c->seq[dir];
 	uint32_t n = qmsg_tcp(pktbuf, c, dir, s, flags, data, len);
 	struct nlmsghdr *nlh = qmsg_packet(msgbuf, sizeof(msgbuf), c, dir, next_id++, pktbuf, n);
 	struct help_result res;

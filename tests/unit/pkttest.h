@@ -13,6 +13,9 @@
  * string (NULL for none).  False if no verdict for this packet came back. */
 bool pt_send(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, const char *data,
 	     const uint32_t *seq, struct qmsg_verdict *v);
+/* The same for binary payloads (len bytes). */
+bool pt_send_bin(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, const void *data,
+		 uint32_t len, const uint32_t *seq, struct qmsg_verdict *v);
 bool pt_seg(struct dispatch *dp, struct qmsg_conn *c, int dir, const char *data, struct qmsg_verdict *v);
 /* SYN from each side. */
 void pt_handshake(struct dispatch *dp, struct qmsg_conn *c);

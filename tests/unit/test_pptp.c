@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Tests for the PPTP helper end to end in userspace: queued packet -> dispatch -> verdict and
+ * the nfh_pptp module's calls (fakect records them).  Outgoing and incoming calls, teardown,
+ * NAT call-ID rewriting both ways, several calls on one connection, colliding call IDs of two
+ * clients behind one NAT, messages split across segments, malformed streams, a capture. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "capture.h"
+#include "fakect.h"
+#include "pkttest.h"
+#include "pptp.h"
+#include "tap.h"
+
+static struct helper_cfg cfg = {
+	.name = "pptp", .queue = 1723, .policy = { { "gre", 16, 300 } }, .max_conns = 64,
+};
+
+/* A control message of RFC 2637's size for type, with its call-ID fields and result set
+ * (-1: left zero).  Returns its length. */
+static uint32_t msg(uint8_t *b, unsigned type, int call_id, int peer, int result)
+{
+	unsigned len = pptp_msg_size(type), cid = 0, pid = 0, rs = 0;
+
+	memset(b, 0, len);
+	b[0] = (uint8_t)(len >> 8), b[1] = (uint8_t)len, b[3] = 1;
+	b[4] = 0x1a, b[5] = 0x2b, b[6] = 0x3c, b[7] = 0x4d;
+	b[9] = (uint8_t)type;
+	switch (type) {
+	case PPTP_SCCRQ: case PPTP_SCCRP:
+		b[12] = 1;	/* protocol version 1.0 */
+		rs = type == PPTP_SCCRP ? 14 : 0;
+		break;
+	case PPTP_OCRQ: case PPTP_ICRQ: case PPTP_CCRQ: case PPTP_CDN:
+		cid = 12;
+		break;
+	case PPTP_OCRP: case PPTP_ICRP:
+		cid = 12, pid = 14, rs = 16;
+		break;
+	case PPTP_ICCN: case PPTP_WEN: case PPTP_SLI:
+		pid = 12;
+		break;
+	}
+	if (cid && call_id >= 0)
+		b[cid] = (uint8_t)(call_id >> 8), b[cid + 1] = (uint8_t)call_id;
+	if (pid && peer >= 0)
+		b[pid] = (uint8_t)(peer >> 8), b[pid + 1] = (uint8_t)peer;
+	if (rs && result >= 0)
+		b[rs] = (uint8_t)result;
+	return len;
+}
+
+struct t {
+	struct dispatch dp;
+	struct fakect fake;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint8_t b[PPTP_MSG_MAX * 4];
+};
+
+static void t_free(struct t *t)
+{
+	dispatch_free(&t->dp);
+}
+
+static void t_init(struct t *t, const char *client, uint16_t sport, bool nat, uint32_t id)
+{
+	memset(&t->fake, 0, sizeof(t->fake));
+	dispatch_init(&t->dp, &pptp_proto, &cfg);
+	t->dp.ops = &fakect_ops;
+	t->dp.ops_arg = &t->fake;
+	qmsg_conn_init(&t->c, AF_INET, client, sport, "10.0.2.2", 1723, nat ? "10.0.2.1" : NULL, id);
+	pt_handshake(&t->dp, &t->c);
+}
+
+/* Send one message (dir 0: the client, the PNS) as one segment. */
+static bool send_msg(struct t *t, int dir, unsigned type, int call_id, int peer, int result)
+{
+	uint32_t n = msg(t->b, type, call_id, peer, result);
+
+	return pt_send_bin(&t->dp, &t->c, dir, 0, t->b, n, NULL, &t->v);
+}
+
+static void session(struct t *t)
+{
+	send_msg(t, 0, PPTP_SCCRQ, -1, -1, -1);
+	send_msg(t, 1, PPTP_SCCRP, -1, -1, 1);
+}
+
+/* The two bytes at off of the verdict's rewritten payload, or -1 when it is not rewritten. */
+static int field(const struct qmsg_verdict *v, unsigned off)
+{
+	struct pkt p;
+
+	if (!v->payload || pkt_parse(v->payload, v->payload_len, &p) || p.len < off + 2 ||
+	    !pkt_l4_csum_ok(v->payload, v->payload_len))
+		return -1;
+	return v->payload[p.off + off] << 8 | v->payload[p.off + off + 1];
+}
+
+static bool kcall_is(const struct fakect *f, unsigned i, int add, int orig, int nat, int reply)
+{
+	const struct fakect_kcall *k = &f->kcall[i];
+
+	if (i >= f->nkcall)
+		return false;
+	if (orig < 0)
+		return k->add == add && k->all;
+	return k->add == add && !k->all && k->call.orig_id == orig && k->call.orig_id_nat == nat &&
+	       k->call.reply_id == reply;
+}
+
+static void test_outgoing(void)
+{
+	struct t t;
+
+	t_init(&t, "10.0.1.2", 40000, false, 301);
+	session(&t);
+	send_msg(&t, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	tap_ok(t.v.verdict == 1 && !t.v.payload && !t.v.has_exp, "pptp: Outgoing-Call-Request passes as is");
+	send_msg(&t, 1, PPTP_OCRP, 0x2222, 0x1111, 1);
+	tap_ok(t.fake.nkcall == 1 && kcall_is(&t.fake, 0, 1, 0x1111, 0x1111, 0x2222) &&
+	       t.fake.kcall[0].master_id == 301, "pptp: a connected call goes to the module (ids 1111/1111/2222)");
+	tap_ok(!t.v.payload && !t.v.has_exp, "pptp: no rewrite, no expectation in the verdict (the module makes them)");
+	send_msg(&t, 0, PPTP_SLI, -1, 0x2222, -1);
+	send_msg(&t, 0, PPTP_CCRQ, 0x1111, -1, -1);
+	tap_ok(t.fake.nkcall == 1, "pptp: Call-Clear-Request alone does not end the call (as the kernel)");
+	send_msg(&t, 1, PPTP_CDN, 0x2222, -1, -1);
+	tap_ok(t.fake.nkcall == 2 && kcall_is(&t.fake, 1, 0, 0x1111, 0x1111, 0x2222),
+	       "pptp: Call-Disconnect-Notify removes the call from the module");
+
+	t_free(&t);
+	t_init(&t, "10.0.1.2", 40001, false, 302);
+	session(&t);
+	send_msg(&t, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	send_msg(&t, 1, PPTP_OCRP, 0x2222, 0x1111, 3);	/* 3: busy */
+	tap_ok(t.fake.nkcall == 0, "pptp: a call the PAC refuses opens nothing");
+
+	t_free(&t);
+	t_init(&t, "10.0.1.2", 40002, false, 303);
+	send_msg(&t, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	send_msg(&t, 1, PPTP_OCRP, 0x2222, 0x1111, 1);
+	tap_ok(t.fake.nkcall == 0, "pptp: no call before the control connection is started (as the kernel)");
+	t_free(&t);
+}
+
+static void test_incoming(void)
+{
+	struct t t;
+
+	t_init(&t, "10.0.1.2", 40010, true, 311);
+	session(&t);
+	send_msg(&t, 1, PPTP_ICRQ, 0x4444, -1, -1);
+	send_msg(&t, 0, PPTP_ICRP, 0x5555, 0x4444, 1);
+	send_msg(&t, 1, PPTP_ICCN, -1, 0x5555, -1);
+	tap_ok(t.fake.nkcall == 1 && kcall_is(&t.fake, 0, 1, 0x5555, 0x5555, 0x4444),
+	       "pptp: an incoming call goes to the module when connected (Incoming-Call-Connected)");
+	send_msg(&t, 0, PPTP_STOPCCRQ, -1, -1, -1);
+	send_msg(&t, 1, PPTP_STOPCCRP, -1, -1, -1);
+	tap_ok(t.fake.nkcall == 2 && kcall_is(&t.fake, 1, 0, -1, -1, -1),
+	       "pptp: Stop-Control-Connection-Reply removes every call of the connection");
+	t_free(&t);
+}
+
+/* Two clients behind one NAT, to one PAC, both with call ID 0x1111. */
+static void test_nat_collision(void)
+{
+	struct t a, b;
+
+	t_init(&a, "10.0.1.2", 40020, true, 321);
+	t_init(&b, "10.0.1.3", 40021, true, 322);
+	session(&a);
+	session(&b);
+	send_msg(&a, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	tap_ok(!a.v.payload, "pptp nat: the first client keeps its call ID (free)");
+	send_msg(&b, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	TAP_EQ_U(field(&b.v, 12), 0x1112, "pptp nat: the second client's colliding call ID is moved");
+	send_msg(&b, 1, PPTP_OCRP, 0x3333, 0x1112, 1);
+	TAP_EQ_U(field(&b.v, 14), 0x1111, "pptp nat: the reply's peer call ID goes back to the real one");
+	tap_ok(kcall_is(&b.fake, 0, 1, 0x1111, 0x1112, 0x3333), "pptp nat: the module gets real and NAT ID");
+	send_msg(&b, 0, PPTP_CCRQ, 0x1111, -1, -1);
+	TAP_EQ_U(field(&b.v, 12), 0x1112, "pptp nat: Call-Clear-Request carries the NAT ID");
+	send_msg(&b, 1, PPTP_WEN, -1, 0x1112, -1);
+	TAP_EQ_U(field(&b.v, 12), 0x1111, "pptp nat: WAN-Error-Notify's peer call ID back to the real one");
+	send_msg(&a, 1, PPTP_OCRP, 0x3334, 0x1111, 1);
+	tap_ok(!a.v.payload && kcall_is(&a.fake, 0, 1, 0x1111, 0x1111, 0x3334),
+	       "pptp nat: the first client's call as it was");
+	send_msg(&b, 1, PPTP_CDN, 0x3333, -1, -1);
+	/* b's NAT ID is free again: a third call of a's gets it when its own is taken. */
+	send_msg(&a, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	TAP_EQ_U(field(&a.v, 12), 0x1112, "pptp nat: a freed NAT ID is given again");
+	send_msg(&a, 1, PPTP_OCRP, 0x3335, 0x1112, 1);
+	tap_ok(kcall_is(&a.fake, 1, 1, 0x1111, 0x1112, 0x3335), "pptp nat: two calls with one real ID, apart by NAT");
+	t_free(&a);
+	t_free(&b);
+}
+
+static void test_two_calls(void)
+{
+	struct t t;
+
+	t_init(&t, "10.0.1.2", 40030, false, 331);
+	session(&t);
+	send_msg(&t, 0, PPTP_OCRQ, 0x0101, -1, -1);
+	send_msg(&t, 0, PPTP_OCRQ, 0x0102, -1, -1);
+	send_msg(&t, 1, PPTP_OCRP, 0x0202, 0x0102, 1);
+	send_msg(&t, 1, PPTP_OCRP, 0x0201, 0x0101, 1);
+	tap_ok(t.fake.nkcall == 2 && kcall_is(&t.fake, 0, 1, 0x0102, 0x0102, 0x0202) &&
+	       kcall_is(&t.fake, 1, 1, 0x0101, 0x0101, 0x0201),
+	       "pptp: two calls on one control connection, answered out of order");
+	send_msg(&t, 1, PPTP_CDN, 0x0201, -1, -1);
+	tap_ok(t.fake.nkcall == 3 && kcall_is(&t.fake, 2, 0, 0x0101, 0x0101, 0x0201),
+	       "pptp: one call ends, the other stays");
+	t_free(&t);
+}
+
+/* One segment with two messages, then a message cut into two segments under NAT (the stream
+ * layer holds its call-ID field back until the message is whole). */
+static void test_segments(void)
+{
+	struct t t;
+	uint32_t n;
+
+	t_init(&t, "10.0.1.2", 40040, true, 341);
+	n = msg(t.b, PPTP_SCCRQ, -1, -1, -1);
+	pt_send_bin(&t.dp, &t.c, 0, 0, t.b, n, NULL, &t.v);
+	n = msg(t.b, PPTP_SCCRP, -1, -1, 1);
+	n += msg(t.b + n, PPTP_ICRQ, 0x4444, -1, -1);
+	pt_send_bin(&t.dp, &t.c, 1, 0, t.b, n, NULL, &t.v);
+	n = msg(t.b, PPTP_ICRP, 0x5555, 0x4444, 1);
+	pt_send_bin(&t.dp, &t.c, 0, 0, t.b, n, NULL, &t.v);
+	n = msg(t.b, PPTP_ICCN, -1, 0x5555, -1);
+	pt_send_bin(&t.dp, &t.c, 1, 0, t.b, 13, NULL, &t.v);
+	tap_ok(t.v.verdict == 1, "pptp: a message's first 13 bytes pass (the call ID is held)");
+	pt_send_bin(&t.dp, &t.c, 1, 0, t.b + 13, n - 13, NULL, &t.v);
+	tap_ok(t.v.verdict == 1 && t.fake.nkcall == 1 && kcall_is(&t.fake, 0, 1, 0x5555, 0x5555, 0x4444),
+	       "pptp: a message over two segments, after a segment with two messages");
+	t_free(&t);
+}
+
+static void test_malformed(void)
+{
+	struct t t;
+	uint32_t n;
+
+	t_init(&t, "10.0.1.2", 40050, true, 351);
+	session(&t);
+	n = msg(t.b, PPTP_OCRQ, 0x1111, -1, -1);
+	t.b[4] = 0;	/* bad magic cookie */
+	pt_send_bin(&t.dp, &t.c, 0, 0, t.b, n, NULL, &t.v);
+	tap_ok(t.v.verdict == 1 && !t.v.payload, "pptp: a bad magic cookie passes unchanged");
+	send_msg(&t, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	send_msg(&t, 1, PPTP_OCRP, 0x2222, 0x1111, 1);
+	tap_ok(t.v.verdict == 1 && t.fake.nkcall == 0, "pptp: after a malformed message that direction is not read");
+
+	t_free(&t);
+	t_init(&t, "10.0.1.2", 40051, true, 352);
+	session(&t);
+	n = msg(t.b, PPTP_OCRQ, 0x1111, -1, -1);
+	t.b[1] = 100;	/* a length of no message */
+	pt_send_bin(&t.dp, &t.c, 0, 0, t.b, n, NULL, &t.v);
+	tap_ok(t.v.verdict == 1 && !t.v.payload, "pptp: a bad length passes unchanged");
+	t_free(&t);
+}
+
+/* tcpdump's pptp.pcap: Windows NT's PNS, one outgoing call (both IDs 0), no NAT. */
+static void test_capture(void)
+{
+	struct capture cap;
+	struct t t;
+	unsigned passed = 0, segs = 0;
+
+	if (capture_load(&cap, "../corpus/pptp/tcpdump-pptp.txt"))
+		return;
+	t_init(&t, "10.1.1.11", 3025, false, 361);
+	for (size_t i = 0; i < cap.n; i++) {
+		const struct capture_seg *s = &cap.seg[i];
+
+		if (s->proto != CAPTURE_TCP || s->retrans)
+			continue;
+		segs++;
+		if (pt_send_bin(&t.dp, &t.c, s->to_server ? 0 : 1, 0, s->data, (uint32_t)s->len, NULL, &t.v) &&
+		    t.v.verdict == 1 && !t.v.payload)
+			passed++;
+	}
+	TAP_EQ_U(passed, segs, "pptp capture: every control segment passes unchanged");
+	tap_ok(t.fake.nkcall >= 1 && kcall_is(&t.fake, 0, 1, 0, 0, 0), "pptp capture: its call (IDs 0 and 0) goes to the module");
+	capture_free(&cap);
+	t_free(&t);
+}
+
+void test_pptp(void);
+void test_pptp(void)
+{
+	test_outgoing();
+	test_incoming();
+	test_nat_collision();
+	test_two_calls();
+	test_segments();
+	test_malformed();
+	test_capture();
+}
