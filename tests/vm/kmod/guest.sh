@@ -42,7 +42,7 @@ ruleset() {
 	in_r nft -f - <<-N
 	table ip t {
 		ct helper p {
-			type "pptp" protocol tcp
+			type "nfhpptp" protocol tcp
 			l3proto ip
 		}
 		chain pre {
@@ -75,7 +75,7 @@ s = socket.socket(); s.bind(("10.0.1.2", int(sys.argv[1]))); s.connect(("10.0.2.
 time.sleep(120)' "$1" & CP=$!
 	sleep 2
 	ID=$(in_r conntrack -L -p tcp --dport 1723 --sport "$1" -o id 2>/dev/null |
-		sed -n 's/.*helper=pptp.* id=\([0-9]*\).*/\1/p')
+		sed -n 's/.*helper=nfhpptp.* id=\([0-9]*\).*/\1/p')
 	M="$ID 10.0.1.2 10.0.2.2 $1"
 }
 teardown() {
@@ -90,7 +90,10 @@ check insmod "$(insmod "$ROOT/build/kmod/$(uname -r)/nfh_pptp.ko" 2>&1; echo $?)
 topo
 check counts-start "$(counts)" "0 0 0 0"
 check helper-set-malformed "$(req badname)" -22
-check helper-set "$(req set pptp 3)" 0
+# The in-tree helper stays loaded for other traffic: its name is refused, ours works beside it.
+check intree-load "$(modprobe nf_conntrack_pptp 2>&1; echo $?)" 0
+check helper-set-intree-name "$(req set pptp 3)" -16
+check helper-set "$(req set nfhpptp 3)" 0
 check call-add-no-master "$(req add 1 10.0.1.2 10.0.2.2 40000 1 1 1)" -2
 check call-add-unprivileged "$(in_r setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	python3 "$K/genlreq.py" add 1 10.0.1.2 10.0.2.2 40000 1 1 1)" -1
@@ -98,7 +101,7 @@ ruleset
 check ruleset-finds-helper $? 0
 check ruleset-pins-module "$(awk '$1 == "nfh_pptp" { print $3 }' /proc/modules)" 1
 check helper-rename-referenced "$(req set other 3)" -16
-check helper-del-referenced "$(req del pptp)" -16
+check helper-del-referenced "$(req del nfhpptp)" -16
 
 peers
 control 40000
@@ -154,7 +157,8 @@ kill $QP
 check rmmod-call-up "$(rmmod nfh_pptp 2>&1; echo $?)" 0
 check rmmod-gre-gone "$(ngre)" 0
 check rmmod-expectations-gone "$(nexp)" 0
-check rmmod-helper-gone "$(in_r conntrack -L -p tcp --dport 1723 2>/dev/null | grep -c helper=pptp)" 0
+check rmmod-helper-gone "$(in_r conntrack -L -p tcp --dport 1723 2>/dev/null | grep -c helper=nfhpptp)" 0
 teardown
+check intree-unload "$(modprobe -r nf_conntrack_pptp 2>&1; echo $?)" 0
 check kernel-log-clean "$(dmesg | grep -cE 'WARNING|BUG|Oops|Call Trace|refcount_t')" 0
 echo "KMOD-DONE" >> "$R"
