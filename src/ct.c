@@ -135,6 +135,8 @@ int ct_info_decode_tb(const struct nlattr *const *tb, struct ct_info *ct)
 		return -EINVAL;
 	if (tb[CTA_STATUS] && !nl_attr_get_be32(tb[CTA_STATUS], &ct->status))
 		return -EINVAL;
+	if (tb[CTA_ZONE] && !nl_attr_get_be16(tb[CTA_ZONE], &ct->zone))
+		return -EINVAL;
 	if (tb[CTA_PROTOINFO] && ct_protoinfo_decode(tb[CTA_PROTOINFO], ct))
 		return -EINVAL;
 	if (tb[CTA_HELP] && ct_help_decode(tb[CTA_HELP], ct))

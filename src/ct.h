@@ -29,6 +29,7 @@ struct ct_info {
 	uint32_t id;
 	uint32_t status;  /* IPS_* bits */
 	struct ct_tuple tuple[2]; /* [CT_DIR_ORIGINAL], [CT_DIR_REPLY] */
+	uint16_t zone;     /* CTA_ZONE (only sent for a zone other than 0), 0 if absent */
 	uint8_t tcp_state; /* CTA_PROTOINFO_TCP_STATE, 0 if absent */
 	char helper[16];   /* CTA_HELP_NAME, "" if absent */
 	const uint8_t *help_info; /* CTA_HELP_INFO payload, NULL if absent */

@@ -57,7 +57,7 @@ struct nlmsghdr *kmod_call_build(struct nl_msg *m, void *buf, size_t cap, uint16
 {
 	const struct ct_tuple *t = &master->tuple[CT_DIR_ORIGINAL];
 
-	if (!nl_genlmsg_init(m, buf, cap, family, add ? NFH_PPTP_CMD_CALL_ADD : NFH_PPTP_CMD_CALL_DEL,
+	if ((add && !call) || !nl_genlmsg_init(m, buf, cap, family, add ? NFH_PPTP_CMD_CALL_ADD : NFH_PPTP_CMD_CALL_DEL,
 			     NFH_PPTP_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK, seq))
 		return NULL;
 	/* CTA_ID's bytes as ctnetlink sent them: ct_info keeps them in host order. */
@@ -66,6 +66,8 @@ struct nlmsghdr *kmod_call_build(struct nl_msg *m, void *buf, size_t cap, uint16
 	nl_attr_put(m, NFH_PPTP_A_MASTER_DST, 4, &t->dst.v4);
 	nl_attr_put_be16(m, NFH_PPTP_A_MASTER_SPORT, t->sport);
 	nl_attr_put_be16(m, NFH_PPTP_A_MASTER_DPORT, t->dport);
+	if (master->zone)	/* the module finds the master in its zone (uapi: host order) */
+		nl_attr_put(m, NFH_PPTP_A_ZONE, 2, &master->zone);
 	if (call) {
 		nl_attr_put_be16(m, NFH_PPTP_A_ORIG_CALL_ID, call->orig_id);
 		nl_attr_put_be16(m, NFH_PPTP_A_ORIG_CALL_ID_NAT, call->orig_id_nat);

@@ -180,7 +180,7 @@ static void test_info_decode6(void)
 /* Hostile conntrack nests, built with the codec then spoiled one way each. */
 enum spoil {
 	OK, NO_REPLY, NO_ID, ADDR_3, NO_DST, NO_PROTONUM, PORT_3, STATUS_2, NAME_NONUL, NAME_16,
-	STATE_2, UNKNOWN, V6_HALF, BARE,
+	STATE_2, UNKNOWN, V6_HALF, BARE, ZONE, ZONE_3,
 };
 
 static void put_tuple_spoiled(struct nl_msg *m, uint16_t type, enum spoil s)
@@ -224,6 +224,8 @@ static const struct nlattr *build_spoiled(struct nl_msg *m, void *buf, size_t ca
 	if (s != NO_ID)
 		nl_attr_put_be32(m, CTA_ID, 1);
 	nl_attr_put(m, CTA_STATUS, s == STATUS_2 ? 2 : 4, "\0\0\0\x08");
+	if (s == ZONE || s == ZONE_3)	/* ctnetlink_dump_zone_id: big endian, zone 0 not sent */
+		nl_attr_put(m, CTA_ZONE, s == ZONE ? 2 : 3, "\x01\x02\x03");
 	if (s == UNKNOWN) {
 		nl_attr_put_be32(m, 999, 5);			/* above CTA_MAX */
 		nl_attr_put(m, CTA_TIMESTAMP, 3, "xyz");	/* known to ctnetlink, not to us */
@@ -259,6 +261,8 @@ static void test_info_hostile(void)
 		{ PORT_3, -EINVAL, "3-byte port" },
 		{ STATUS_2, -EINVAL, "2-byte CTA_STATUS" },
 		{ STATE_2, -EINVAL, "2-byte TCP state" },
+		{ ZONE, 0, "conntrack zone 0x102" },
+		{ ZONE_3, -EINVAL, "3-byte CTA_ZONE" },
 		{ NAME_NONUL, -EINVAL, "helper name without NUL" },
 		{ NAME_16, -EINVAL, "helper name of 16 characters" },
 	};
@@ -273,7 +277,9 @@ static void test_info_hostile(void)
 		tap_ok(ret == cases[i].ret, "ct_info_decode: %s (got %d)", cases[i].desc, ret);
 		if (cases[i].s == OK)
 			tap_ok(ct.id == 1 && ct.status == 8 && ct.tcp_state == 3 && !strcmp(ct.helper, "ftp") &&
-			       ct.tuple[0].sport == 1 && ct.tuple[0].dport == 2, "well formed: fields");
+			       ct.tuple[0].sport == 1 && ct.tuple[0].dport == 2 && !ct.zone, "well formed: fields");
+		if (cases[i].s == ZONE)
+			TAP_EQ_U(ct.zone, 0x102, "CTA_ZONE in host order");
 	}
 	struct ct_info ct;
 
