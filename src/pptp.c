@@ -69,6 +69,15 @@ static void nat_give(uint32_t pac, uint32_t nat, uint16_t id)
 		s->use = SLOT_GONE;
 }
 
+unsigned pptp_nat_ids_held(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < NAT_SLOTS; i++)
+		n += nat_ids[i].use == SLOT_USED;
+	return n;
+}
+
 /* The ID the reply side will know the call by: the real one when it is free, else the
  * next free one above it. */
 static void call_nat_id(struct pptp_state *st, struct pptp_call *c, bool nat)

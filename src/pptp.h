@@ -39,5 +39,7 @@ struct pptp_state {
 };
 
 extern const struct helper_proto pptp_proto;
+/* NAT call IDs held now, process-wide: 0 once every PPTP conntrack has ended (leak checks). */
+unsigned pptp_nat_ids_held(void);
 
 #endif

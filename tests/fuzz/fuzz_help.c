@@ -3,6 +3,8 @@
  * a whole connection of TCP segments or UDP datagrams in either direction, retransmissions,
  * gaps, conntrack ends, with and without NAT, IPv4 and IPv6, expectations created through a
  * fake ctnetlink (tests/unit/fakect.c) or riding in the verdict — every verdict checked.
+ * PPTP's calls go to fakect's model of the nfh_pptp module: never added twice, never removed
+ * unadded; once the conntrack has ended no NAT call ID may stay held.
  *
  * Input: two bytes of settings, then records [flags][len][len bytes] (flag bit 6: len is two
  * bytes, big-endian, so a record may exceed 255 bytes: a TFTP request over 512, a full
@@ -28,6 +30,7 @@
 #include "dispatch.h"
 #include "fakect.h"
 #include "pkt.h"
+#include "pptp.h"
 #include "qmsg.h"
 #include "stream.h"
 
@@ -217,6 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (fl & 0x10) {
 			dispatch_conn_end(&r.dp, r.c.ct.id, &r.c.ct.tuple[CT_DIR_ORIGINAL]);
+			fakect_master_gone(&r.fake, r.c.ct.id);
 			r.c.ct.id++;
 		}
 		n = build(&r, fl, data + off, len);
@@ -228,9 +232,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_verdict(r.proto, out, r.id, n);
 		if (qmsg_verdict_decode(out, &v) == 0 && v.verdict == NF_DROP && live_new(&r.fake, &before))
 			fail(r.proto, r.id, "dropped, yet an expectation it created stays in ctnetlink");
+		if (r.fake.kmod_wrong)
+			fail(r.proto, r.id, "a PPTP call added to the module twice, or removed unadded");
 		r.id++;
 		off += len;
 	}
+	dispatch_conn_end(&r.dp, r.c.ct.id, &r.c.ct.tuple[CT_DIR_ORIGINAL]);
+	if (pptp_nat_ids_held())
+		fail(r.proto, r.id, "NAT call IDs still held after the conntrack ended");
 	dispatch_free(&r.dp);
 	return 0;
 }

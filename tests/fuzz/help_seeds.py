@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-# help_seeds: writes the IRC and TFTP seeds of fuzz_help (tests/fuzz/seeds/help/irc_*,
-# tftp_*, ftp_rollback) in its input format (see the top of fuzz_help.c).  The other ftp_*
-# seeds are the former fuzz_ftp_help seeds, their settings byte translated.
+# help_seeds: writes the IRC, TFTP and PPTP seeds of fuzz_help (tests/fuzz/seeds/help/irc_*,
+# tftp_*, pptp_*, ftp_rollback) in its input format (see the top of fuzz_help.c).  The other
+# ftp_* seeds are the former fuzz_ftp_help seeds, their settings byte translated.  The
+# protocol numbers are the order of helper_protos[] (src/helpers.c): rerun this when it moves.
 import os
 import struct
 
-FTP, IRC, TFTP = 0, 1, 2
+FTP, IRC, PPTP, TFTP = 0, 1, 2, 3
 NAT, V6 = 0x10, 0x20
 VERDICT, FAKECT, TAKEN, FAILING = 0x00, 0x40, 0x80, 0xC0
 C, S, RETX, SYN, GAP, END, CLASH = 0, 1, 2, 4, 8, 0x10, 0x20
@@ -23,6 +24,26 @@ def seed(s0, s1, *recs):
 
 
 HS = rec(SYN | C) + rec(SYN | S)
+
+
+def pptp(ctype, cid=0, pcid=0, result=0):
+    """An RFC 2637 control message of its type's size with call IDs and result code."""
+    size = {1: 156, 2: 156, 3: 16, 4: 16, 5: 16, 6: 20, 7: 168, 8: 32, 9: 220, 10: 24,
+            11: 28, 12: 16, 13: 148, 14: 40, 15: 24}[ctype]
+    b = bytearray(size)
+    b[0:12] = struct.pack(">HHIHH", size, 1, 0x1A2B3C4D, ctype, 0)
+    if ctype in (7, 8, 9, 10, 12, 13):  # Call ID
+        b[12:14] = struct.pack(">H", cid)
+    if ctype in (8, 10):  # Peer Call ID and Result Code
+        b[14:16] = struct.pack(">H", pcid)
+        b[16] = result
+    if ctype in (11, 14, 15):  # Peer Call ID
+        b[12:14] = struct.pack(">H", pcid)
+    if ctype == 2:
+        b[14] = result
+    return bytes(b)
+
+
 PRIV = b"PRIVMSG bob :\x01DCC "
 # 10.0.1.2 is 167772418; 167772419 is another host (a forged offer)
 seeds = {
@@ -67,6 +88,20 @@ seeds = {
                            rec(S, b"\0\1file1\0octet\0"), rec(C)),
     "tftp_v6": seed(TFTP | V6 | NAT | FAILING, 8, rec(C, b"\0\1boot/pxelinux.0\0octet\0tsize\0" b"0\0"),
                     rec(C, b"\0\5\0\1File not found\0")),
+    "pptp_out_call": seed(PPTP | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
+                          rec(C, pptp(7, 5)), rec(S, pptp(8, 50, 5, 1)), rec(S | RETX),
+                          rec(C, pptp(15, pcid=50)), rec(C, pptp(12, 5)), rec(S, pptp(13, 50)),
+                          rec(C, pptp(3)), rec(S, pptp(4))),
+    "pptp_in_call_nat": seed(PPTP | NAT | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
+                             rec(S, pptp(9, 900)), rec(C, pptp(10, 7, 900, 1)),
+                             rec(S, pptp(11, pcid=7)), rec(S, pptp(14, pcid=7)),
+                             rec(C | END, pptp(1))),
+    "pptp_nat_split": seed(PPTP | NAT | FAKECT, 0, HS, rec(C, pptp(1) + pptp(7, 5)[:20]),
+                           rec(C, pptp(7, 5)[20:] + pptp(7, 6)), rec(S, pptp(2, result=1)),
+                           rec(C, pptp(7, 7)[:13]), rec(C | RETX), rec(C, pptp(7, 7)[13:]),
+                           rec(S, pptp(8, 70, 7, 1)[:15]), rec(S, pptp(8, 70, 7, 1)[15:])),
+    "pptp_malformed": seed(PPTP | NAT | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
+                           rec(C, b"\0\x10\0\1\x1a\x2b\x3c\x4e" + bytes(8)), rec(C, pptp(7, 5))),
 }
 
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds", "help")

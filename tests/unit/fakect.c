@@ -66,14 +66,52 @@ bool fakect_has_port(const struct fakect *f, uint16_t dport)
 	return false;
 }
 
-/* The nfh_pptp module's calls, recorded in order. */
+static bool kcall_same(const struct fakect_kcall *a, const struct fakect_kcall *b)
+{
+	return a->master_id == b->master_id && a->call.orig_id == b->call.orig_id &&
+	       a->call.orig_id_nat == b->call.orig_id_nat && a->call.reply_id == b->call.reply_id;
+}
+
+/* The module's table of calls: what an add, a delete of one or of all does to it. */
+static void kmod_model(struct fakect *f, const struct fakect_kcall *k)
+{
+	unsigned i = 0;
+
+	if (k->all) {
+		while (i < f->nkmod_live)
+			if (f->kmod_live[i].master_id == k->master_id)
+				f->kmod_live[i] = f->kmod_live[--f->nkmod_live];
+			else
+				i++;
+		return;
+	}
+	while (i < f->nkmod_live && !kcall_same(&f->kmod_live[i], k))
+		i++;
+	if (k->add ? i < f->nkmod_live : i == f->nkmod_live)
+		f->kmod_wrong++;
+	else if (!k->add)
+		f->kmod_live[i] = f->kmod_live[--f->nkmod_live];
+	else if (f->nkmod_live < FAKECT_KCALLS)
+		f->kmod_live[f->nkmod_live++] = *k;
+}
+
+void fakect_master_gone(struct fakect *f, uint32_t master_id)
+{
+	struct fakect_kcall all = { .all = true, .master_id = master_id };
+
+	kmod_model(f, &all);
+}
+
+/* The nfh_pptp module's calls, recorded in order (the first FAKECT_KCALLS) and modelled. */
 static int fake_kmod_call(void *arg, int add, const struct ct_info *master, const struct kmod_call *call)
 {
 	struct fakect *f = arg;
+	struct fakect_kcall k = { add, !call, master->id, call ? *call : (struct kmod_call){ 0 } };
 
 	if (f->nkcall < FAKECT_KCALLS)
-		f->kcall[f->nkcall++] = (struct fakect_kcall){ add, !call, master->id,
-							       call ? *call : (struct kmod_call){ 0 } };
+		f->kcall[f->nkcall++] = k;
+	if (!f->kmod_fail)
+		kmod_model(f, &k);
 	return f->kmod_fail;
 }
 

@@ -29,9 +29,15 @@ struct fakect {
 	struct fakect_kcall kcall[FAKECT_KCALLS]; /* the module's calls, in order */
 	unsigned nkcall;
 	int kmod_fail;            /* what the module answers */
+	/* The calls the module holds, as it would (kmod_fail 0): nfhelper must never add a call
+	 * twice, nor remove one it did not add; each such request counts in kmod_wrong. */
+	struct fakect_kcall kmod_live[FAKECT_KCALLS];
+	unsigned nkmod_live, kmod_wrong;
 };
 
 extern const struct help_ct_ops fakect_ops;
+/* The master conntrack id ended: the module drops its calls (its destroy callback). */
+void fakect_master_gone(struct fakect *f, uint32_t master_id);
 /* Whether an expectation with this destination port exists now. */
 bool fakect_has_port(const struct fakect *f, uint16_t dport);
 
