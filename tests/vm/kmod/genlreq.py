@@ -6,6 +6,7 @@ module can be tested without nfhelper.  Prints the kernel's answer: 0 or -errno.
   genlreq.py set NAME QUEUE | del NAME | badname
   genlreq.py add CTID SRC DST SPORT ORIG ORIG_NAT REPLY   (CTID as conntrack -o id prints it)
   genlreq.py delcall CTID SRC DST SPORT ORIG ORIG_NAT REPLY | delall CTID SRC DST SPORT
+  ZONE=N in the environment: the master is looked up in conntrack zone N
 """
 import os
 import socket
@@ -64,6 +65,8 @@ def main(a):
               attr(10, struct.pack(">H", 1723)))
         if op != "delall":
             at += b"".join(attr(11 + i, struct.pack(">H", int(v))) for i, v in enumerate(a[5:8]))
+        if os.environ.get("ZONE"):  # the master's conntrack zone, host order
+            at += attr(5, struct.pack("=H", int(os.environ["ZONE"])))
     print(request(s, fam, CMD[op], at)[0])
 
 

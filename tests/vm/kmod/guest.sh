@@ -145,6 +145,28 @@ teardown
 sleep 2
 check netns-gone-holders "$(awk '$1 == "holders_all_namespaces" { print $2 }' /proc/net/nfh_pptp)" 0
 
+# A master in conntrack zone 5 is found in that zone only.
+topo
+ruleset
+in_r nft -f - <<-N
+table ip z {
+	chain pre {
+		type filter hook prerouting priority -300
+		tcp dport 1723 ct zone set 5
+		tcp sport 1723 ct zone set 5
+	}
+}
+N
+peers
+control 40003
+check zone-master-has-helper "${ID:+yes}" yes
+check zone-call-add-zone-0 "$(req add $M 140 240 340)" -2
+check zone-call-add "$(ZONE=5 req add $M 140 240 340)" 0
+check zone-call-counts "$(counts)" "1 1 2 1"
+check zone-call-del "$(ZONE=5 req delall $M)" 0
+check zone-call-del-counts "$(counts)" "0 0 0 0"
+teardown
+
 # Unload with a call up, in a new topology.
 topo
 ruleset
