@@ -61,7 +61,7 @@
 
 	# RFC 2637 2.1 .. 2.15: Length, type, body.
 	sccrq  = len0 156 @l1 head  1 @type rsv any{144};
-	sccrp  = len0 156 @l1 head  2 @type rsv any{144};
+	sccrp  = len0 156 @l1 head  2 @type rsv any{2} res any{141};
 	stopq  = len0  16 @l1 head  3 @type rsv any{4};
 	stopp  = len0  16 @l1 head  4 @type rsv any{4};
 	echoq  = len0  16 @l1 head  5 @type rsv any{4};

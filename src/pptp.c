@@ -13,7 +13,8 @@
 #include "log.h"
 #include "pptp.h"
 
-/* RFC 2637: Outgoing-Call-Reply result 1 is "Connected", Incoming-Call-Reply's 1 "Connect". */
+/* RFC 2637: Outgoing-Call-Reply result 1 is "Connected", Incoming-Call-Reply's 1 "Connect",
+ * Start-Control-Connection-Reply's 1 "Successful channel establishment". */
 #define PPTP_RESULT_OK 1
 
 /* The NAT call IDs in use, process-wide: (reply side, NAT address, ID), open addressing. */
@@ -223,8 +224,9 @@ static void from_reply(struct help_ctx *ctx, struct pptp_state *st, const struct
 
 	switch (m->type) {
 	case PPTP_SCCRP:
+		/* A refused session tracks no call, as the kernel's PPTP_SESSION_ERROR. */
 		if (st->session == PPTP_SESSION_REQUESTED)
-			st->session = PPTP_SESSION_CONFIRMED;
+			st->session = m->result == PPTP_RESULT_OK ? PPTP_SESSION_CONFIRMED : PPTP_SESSION_NONE;
 		return;
 	case PPTP_OCRP:
 		if (!(c = call_find(st, BY_NAT, m->peer_call_id, PPTP_CALL_OUT_REQ)))

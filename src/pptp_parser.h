@@ -55,7 +55,7 @@ enum pptp_bad {
 struct pptp_msg {
 	uint8_t type;           /* enum pptp_type; a malformed one: as far as it was read */
 	uint8_t fields;         /* enum pptp_field bits */
-	uint8_t result;         /* Result Code (Outgoing- and Incoming-Call-Reply) */
+	uint8_t result;         /* Result Code (Start-Control-Connection-, Outgoing- and Incoming-Call-Reply) */
 	uint16_t length;        /* the Length field (a malformed one: 0 until both bytes came) */
 	uint16_t call_id;       /* host order */
 	uint16_t peer_call_id;

@@ -101,7 +101,7 @@ static void compare(const struct res *a, const struct res *b)
 
 /* RFC 2637 2.1-2.15: size, Call ID, Peer's Call ID and Result Code offsets (0: none). */
 static const struct { uint8_t size, cid, pcid, res; } rfc[16] = {
-	[1] = { 156, 0, 0, 0 }, [2] = { 156, 0, 0, 0 }, [3] = { 16, 0, 0, 0 },
+	[1] = { 156, 0, 0, 0 }, [2] = { 156, 0, 0, 14 }, [3] = { 16, 0, 0, 0 },
 	[4] = { 16, 0, 0, 0 },  [5] = { 16, 0, 0, 0 },  [6] = { 20, 0, 0, 0 },
 	[7] = { 168, 12, 0, 0 }, [8] = { 32, 12, 14, 16 }, [9] = { 220, 12, 0, 0 },
 	[10] = { 24, 12, 14, 16 }, [11] = { 28, 0, 12, 0 }, [12] = { 16, 12, 0, 0 },

@@ -145,6 +145,14 @@ static void test_outgoing(void)
 	send_msg(&t, 0, PPTP_OCRQ, 0x1111, -1, -1);
 	send_msg(&t, 1, PPTP_OCRP, 0x2222, 0x1111, 1);
 	tap_ok(t.fake.nkcall == 0, "pptp: no call before the control connection is started (as the kernel)");
+
+	t_free(&t);
+	t_init(&t, "10.0.1.2", 40003, false, 304);
+	send_msg(&t, 0, PPTP_SCCRQ, -1, -1, -1);
+	send_msg(&t, 1, PPTP_SCCRP, -1, -1, 2);	/* 2: general error */
+	send_msg(&t, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	send_msg(&t, 1, PPTP_OCRP, 0x2222, 0x1111, 1);
+	tap_ok(t.fake.nkcall == 0, "pptp: no call in a session the PAC refused (as the kernel)");
 	t_free(&t);
 }
 

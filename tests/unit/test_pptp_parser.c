@@ -20,7 +20,7 @@ static const struct layout {
 	unsigned size, cid, pcid, res;
 	const char *abbr;
 } rfc[16] = {
-	[1] = { 156, 0, 0, 0, "SCCRQ" },   [2] = { 156, 0, 0, 0, "SCCRP" },
+	[1] = { 156, 0, 0, 0, "SCCRQ" },   [2] = { 156, 0, 0, 14, "SCCRP" },
 	[3] = { 16, 0, 0, 0, "StopCCRQ" }, [4] = { 16, 0, 0, 0, "StopCCRP" },
 	[5] = { 16, 0, 0, 0, "ECHORQ" },   [6] = { 20, 0, 0, 0, "ECHORP" },
 	[7] = { 168, 12, 0, 0, "OCRQ" },   [8] = { 32, 12, 14, 16, "OCRP" },
@@ -415,7 +415,7 @@ static void stream_cases(void)
 	n += build(b + n, 3, 0, 0, 0);
 	n += build(b + n, 4, 0, 0, 0);
 	expect("outgoing-call session, both directions in one stream", 0, b, n,
-	       "SCCRQ 0+156; SCCRP 156+156; ECHORQ 312+16; ECHORP 328+20; OCRQ 348+168 c=32769@12; "
+	       "SCCRQ 0+156; SCCRP 156+156 r=1; ECHORQ 312+16; ECHORP 328+20; OCRQ 348+168 c=32769@12; "
 	       "OCRP 516+32 c=66@12 p=32769@14 r=1; SLI 548+24 p=66@12; WEN 572+40 p=32769@12; "
 	       "CCRQ 612+16 c=32769@12; CDN 628+148 c=66@12; StopCCRQ 776+16; StopCCRP 792+16");
 	/* PAC-initiated calls: incoming request, reply, connected, for three calls at once. */
@@ -446,7 +446,7 @@ static const struct {
 	const char *client, *server;
 } corpus[] = {
 	{ "tcpdump-pptp", 1, "SCCRQ 0+156; OCRQ 156+168 c=0@12; SLI 324+24 p=0@12",
-	  "SCCRP 0+156; OCRP 156+32 c=0@12 p=0@14 r=1" },
+	  "SCCRP 0+156 r=1; OCRP 156+32 c=0@12 p=0@14 r=1" },
 	{ "zeek-gre-pptp-only", 2, "", "" },
 	{ "pcpp-gre-v0-v1-mixed", 7, "", "" },
 };
