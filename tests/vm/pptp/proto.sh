@@ -33,6 +33,7 @@ proto_scenarios() {
 	cat <<-'TABLE'
 	call            0 pptp 1
 	call-nat        1 pptp 1
+	call-zone-nat   1 pptp 1
 	two-clients-nat 1 pptp 2
 	two-calls-nat   1 py   one
 	apart-nat       1 py   apart
@@ -91,6 +92,7 @@ proto_setup() {
 		wait_for 20 listening server 1723 || setup_fail pac
 	else
 		[ "$N" = 2 ] && { T 5 ip -n client addr add 10.0.1.3/24 dev c0 || { setup_fail second-client; return; }; }
+		[ "$NAME" = call-zone-nat ] && { pptp_zone || { setup_fail zone; return; }; }
 		pptpd_start || { setup_fail pptpd; return; }
 		wait_for 20 listening server 1723 || setup_fail pptpd
 	fi
@@ -206,6 +208,22 @@ pptp_moved() {	# pptp_moved [KEEP-REGEX LABEL]: hex keys but KEEP named LABEL1, 
 			out = out substr($0, 1, RSTART - 1) k; $0 = substr($0, RSTART + RLENGTH)
 		}
 		print out $0 }'
+}
+
+# call-zone-nat: the control connection and its GRE in conntrack zone 5, set before conntrack
+# sees them, so that the GRE calls work only if the master is found in its zone (nfhelper
+# passes NFQA_CT's CTA_ZONE to the module).
+pptp_zone() {
+	T 5 ip netns exec router nft -f - <<-N
+	table ip zone {
+		chain raw {
+			type filter hook prerouting priority raw; policy accept;
+			tcp dport 1723 ct zone set 5
+			tcp sport 1723 ct zone set 5
+			ip protocol gre ct zone set 5
+		}
+	}
+	N
 }
 
 # pptpd and pptp log to syslog only: a busybox syslogd for this scenario (in the server netns,
