@@ -20,5 +20,5 @@ static const struct bench_step script[] = {
 
 void bench_ftp_packet(void)
 {
-	bench_packet_run(&(struct bench_session){ &ftp_proto, 21, script, sizeof(script) / sizeof(script[0]) });
+	bench_packet_run(&(struct bench_session){ &ftp_proto, 21, script, sizeof(script) / sizeof(script[0]), NULL });
 }

@@ -23,5 +23,5 @@ static const struct bench_step script[] = {
 
 void bench_irc_packet(void)
 {
-	bench_packet_run(&(struct bench_session){ &irc_proto, 6667, script, sizeof(script) / sizeof(script[0]) });
+	bench_packet_run(&(struct bench_session){ &irc_proto, 6667, script, sizeof(script) / sizeof(script[0]), NULL });
 }

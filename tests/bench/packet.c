@@ -41,7 +41,7 @@ static uint8_t *build_sessions(const struct bench_session *bs, bool nat, struct 
 			       nat ? "10.0.2.1" : NULL, 0x1000 + s);
 		for (size_t i = 0; i < bs->n; i++) {
 			const struct bench_step *st = &bs->step[i];
-			uint32_t len = st->text ? (uint32_t)strlen(st->text) : 0;
+			uint32_t len = !st->text ? 0 : bs->len ? bs->len[i] : (uint32_t)strlen(st->text);
 			uint8_t flags = st->text ? 0 : PKT_TCP_SYN;
 			uint32_t n = qmsg_tcp(pkt, &c, st->dir, c.seq[st->dir], flags, st->text, len);
 			struct nlmsghdr *nlh = qmsg_packet(buf + w, cap - w, &c, st->dir,
@@ -57,7 +57,7 @@ static uint8_t *build_sessions(const struct bench_session *bs, bool nat, struct 
 }
 
 
-static void run(const struct bench_session *bs, bool nat)
+void bench_packet_run_one(const struct bench_session *bs, bool nat)
 {
 	struct msg *msgs = calloc((size_t)SESSIONS * bs->n, sizeof(*msgs));
 	struct helper_cfg cfg;
@@ -104,6 +104,6 @@ static void run(const struct bench_session *bs, bool nat)
 
 void bench_packet_run(const struct bench_session *bs)
 {
-	run(bs, false);
-	run(bs, true);
+	bench_packet_run_one(bs, false);
+	bench_packet_run_one(bs, true);
 }

@@ -3,6 +3,7 @@
 #ifndef NFHELPER_BENCH_PACKET_H
 #define NFHELPER_BENCH_PACKET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "helper.h"
@@ -19,9 +20,12 @@ struct bench_session {
 	uint16_t port;
 	const struct bench_step *step;
 	size_t n;
+	const uint32_t *len;    /* each step's payload length; NULL: the payloads are strings */
 };
 
 /* Prints "<proto>_packet no NAT|NAT: N ns/packet ..." and the allocations per packet. */
 void bench_packet_run(const struct bench_session *bs);
+/* The same for one of the two runs (a protocol whose NAT session differs, e.g. in IDs). */
+void bench_packet_run_one(const struct bench_session *bs, bool nat);
 
 #endif
