@@ -35,6 +35,14 @@ static struct nf_conntrack_expect_policy nfh_policy = {
 static int nfh_help(struct sk_buff *skb, unsigned int protoff,
 		    struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
+	/*
+	 * Only the control connection is nfhelper's.  On 6.12 the GRE children
+	 * were seen with this helper too: queued, a child stays unconfirmed in
+	 * userspace, and the other side's first packet, no longer expected,
+	 * makes a conntrack of its own that wins the child's reply tuple.
+	 */
+	if (ct->master)
+		return NF_ACCEPT;
 	/* No listener on the queue: the packet passes uninspected. */
 	return NF_QUEUE_NR(READ_ONCE(nfh_helper_ops.queue_num)) |
 	       NF_VERDICT_FLAG_QUEUE_BYPASS;
@@ -60,7 +68,8 @@ static int nfh_from_nlattr(struct nlattr *attr, struct nf_conn *ct)
 
 static void nfh_destroy(struct nf_conn *ct)
 {
-	nfh_calls_master_gone(ct);
+	if (!ct->master)	/* a GRE child (see nfh_help) is no master */
+		nfh_calls_master_gone(ct);
 }
 
 static struct nf_conntrack_helper nfh_helper_ops = {

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dispatch.h"
@@ -63,6 +64,18 @@ void dispatch_free(struct dispatch *dp)
 	dp->out = dp->tmp = dp->verdict = NULL;
 }
 
+/* The IP protocol (IPv6: first next header) of a packet, for the log: -1 when unreadable. */
+static int ip_proto(const struct queue_pkt *qp)
+{
+	const uint8_t *p = qp->payload;
+
+	if (qp->len >= 20 && p[0] >> 4 == 4)
+		return p[9];
+	if (qp->len >= 40 && p[0] >> 4 == 6)
+		return p[6];
+	return -1;
+}
+
 /* Run the protocol on a decoded packet; anything not understood leaves res as "accept". */
 static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struct help_result *res)
 {
@@ -82,11 +95,19 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 
 	const struct helper_l4 *l4;
 
+	/* An expected connection (FTP data, a DCC, a TFTP transfer, PPTP's GRE) is never one of
+	 * our control connections, but Debian's 6.12.95 gives expected connections their
+	 * master's helper, so its kernel queues their packets here too.  They pass unread: read
+	 * as control traffic, a file holding "PORT ..." would be rewritten under NAT. */
+	if (qp->ct.status & IPS_EXPECTED) {
+		dp->stats.children++;
+		return;
+	}
 	if (qp->cap_len != qp->len || pkt_parse(qp->payload, qp->len, &ctx.pkt) < 0 ||
 	    !(l4 = helper_l4_find(dp->proto, ctx.pkt.l4))) {
 		dp->stats.unparsed++;
-		log_rl(LOG_INFO, "packet %u: not a whole %s packet, accepted as is",
-		       qp->id, dp->proto->name);
+		log_rl(LOG_INFO, "packet %u: ct %u: not a whole %s packet (IP protocol %d, %u of %u bytes), "
+		       "accepted as is", qp->id, qp->ct.id, dp->proto->name, ip_proto(qp), qp->cap_len, qp->len);
 		return;
 	}
 	/* enum ip_conntrack_info: IP_CT_IS_REPLY (3) is added for the reply direction. */

@@ -14,6 +14,7 @@
 
 struct dispatch_stats {
 	uint64_t packets, rewritten, expectations, dropped, undecodable, unparsed, refused;
+	uint64_t children;      /* packets of expected connections, passed unread */
 };
 
 struct dispatch {
