@@ -118,13 +118,21 @@ static int setup_register(struct nl_sock *s, const struct helper_proto *proto, c
 	return 0;
 }
 
+/* ctnetlink and module requests are made on the packet path: never wait on one for long. */
+static void packet_path_timeout(int fd)
+{
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 1 }, sizeof(struct timeval));
+}
+
 /* The module first: without it nothing else is worth trying. */
 static int setup_kmod_open(struct setup_socks *s, const struct helper_cfg *cfg)
 {
 	int err = kmod_open(&s->kmod);
 
-	if (!err)
+	if (!err) {
+		packet_path_timeout(s->kmod.nl.fd);
 		return 0;
+	}
 	if (err == -ENOENT)
 		log_msg(LOG_ERR, "cannot register helper %s: the nfh_pptp kernel module is not loaded; "
 			"build it (./build.sh kmod) and load it: insmod build/kmod/$(uname -r)/nfh_pptp.ko",
@@ -220,9 +228,7 @@ int setup_open(struct setup_socks *s, const struct helper_proto *proto, const st
 	    open_sock(&s->queue, 0, "open nfnetlink_queue") < 0)
 		goto fail;
 	nl_sock_set_bufs(&s->events, 4 << 20, 0);
-	/* ctnetlink requests are made on the packet path: never wait on one for long. */
-	setsockopt(s->ctreq.fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 1 },
-		   sizeof(struct timeval));
+	packet_path_timeout(s->ctreq.fd);
 	/* Registration last: once the helper is enabled, its packets find the queue bound. */
 	if (proto->kmod) {
 		if (setup_kmod_open(s, cfg) < 0 || setup_queue(&s->queue, cfg) < 0 ||
