@@ -73,10 +73,20 @@ backports_kernel() {
 	apt_install "$pkg"
 }
 
+# kmod/ builds against the headers of exactly the kernels the VM boots (vm_kernel_version).
+kernel_headers() {
+	local s v
+	for s in $(. tests/vm/kernel.sh && echo "$VM_KERNELS_ALL"); do
+		v=$(. tests/vm/kernel.sh && vm_kernel_version "$s")
+		apt_install "linux-headers-$v"
+	done
+}
+
 deps() {
 	# shellcheck disable=SC2046
 	apt_install $PKGS $(vm_pkgs)
 	backports_kernel
+	kernel_headers
 }
 
 # musl-gcc does not search the kernel's UAPI headers; give it a folder of links to them.
