@@ -129,8 +129,33 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 
 static bool help_info_changed(const struct ct_info *ct, const struct help_result *res)
 {
-	return !ct->help_info || ct->help_info_len < res->help_info_len ||
-	       memcmp(ct->help_info, res->help_info, res->help_info_len);
+	return res->help_info && (!ct->help_info || ct->help_info_len < res->help_info_len ||
+				  memcmp(ct->help_info, res->help_info, res->help_info_len));
+}
+
+/* NFQA_CT {CTA_HELP {NAME, INFO}}; false when no safe one exists.  INFO always rides along:
+ * ctnetlink_change_helper hands a missing one to the helper's from_nlattr as NULL, which
+ * nfnetlink_cthelper's survives and the nfh_pptp module's did not (a kernel crash).  It is
+ * the protocol's new restart record, else the kernel's own copy echoed back (a no-op).
+ * Neither exists when the helper keeps nothing (priv_data_len 0, TFTP): nfnetlink_cthelper's
+ * from_nlattr returns at once there, so the bare name is safe.  With priv_data_len > 0 the
+ * kernel always dumps INFO (nfnetlink_cthelper data_len bytes, the module its 16), so only a
+ * packet whose conntrack lost its helper while queued (no CTA_HELP at all) lacks it; nothing
+ * sent for that one could apply anyway. */
+static bool verdict_ct(const struct dispatch *dp, const struct queue_pkt *qp,
+		       const struct help_result *res, struct queue_verdict *v)
+{
+	if (res->help_info) {
+		v->ct_help_info = res->help_info;
+		v->ct_help_info_len = res->help_info_len;
+	} else if (qp->ct.help_info) {
+		v->ct_help_info = qp->ct.help_info;
+		v->ct_help_info_len = qp->ct.help_info_len;
+	} else if (dp->proto->priv_data_len) {
+		return false;
+	}
+	v->ct_helper = qp->ct.helper[0] ? qp->ct.helper : dp->cfg->name;
+	return true;
 }
 
 const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghdr *nlh,
@@ -172,13 +197,16 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 		v.payload_len = res->payload_len;
 		v.exp = res->nexp ? &res->exp[res->nexp - 1] : NULL;
 	}
-	if (res->help_info && qp.has_ct && help_info_changed(&qp.ct, res)) {
-		v.ct_help_info = res->help_info;
-		v.ct_help_info_len = res->help_info_len;
+	/* Without NFQA_CT the kernel ignores NFQA_EXP and skips sequence adjustment; a packet
+	 * that needs none of it (a pure ACK) gets the minimal verdict. */
+	if ((v.payload || v.exp || (qp.has_ct && help_info_changed(&qp.ct, res))) &&
+	    !verdict_ct(dp, &qp, res, &v)) {
+		log_rl(LOG_WARNING, "packet %u: ct %u: no helper data to send with NFQA_CT, accepted as is",
+		       qp.id, qp.ct.id);
+		v.payload = NULL;
+		v.exp = NULL;
+		res->nexp = 0;
 	}
-	/* Without NFQA_CT the kernel ignores NFQA_EXP and skips sequence adjustment. */
-	if (v.payload || v.exp || v.ct_help_info)
-		v.ct_helper = qp.ct.helper[0] ? qp.ct.helper : dp->cfg->name;
 	out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
 	if (!out || !nl_msg_ok(&m)) {
 		/* Cannot happen with a buffer sized for the copy range; stay fail-open anyway. */

@@ -43,7 +43,9 @@ struct nlmsghdr *queue_cfg_bind_build(struct nl_msg *m, void *buf, size_t cap, u
 
 /* A verdict (no NLM_F_ACK).  ct_helper: when non-NULL and non-empty, an NFQA_CT {CTA_HELP
  * {CTA_HELP_NAME [, CTA_HELP_INFO]}} is attached — without NFQA_CT the kernel ignores NFQA_EXP
- * and does no sequence adjustment.  An empty name is never sent: it would detach the helper. */
+ * and does no sequence adjustment.  An empty name is never sent: it would detach the helper.
+ * Leave ct_help_info NULL only for a helper without private data: the kernel passes a missing
+ * CTA_HELP_INFO to the helper's from_nlattr as NULL (see dispatch.c, verdict_ct). */
 struct queue_verdict {
 	uint16_t queue;
 	uint32_t id;
@@ -52,7 +54,7 @@ struct queue_verdict {
 	uint32_t payload_len;
 	const char *ct_helper;
 	const struct ct_expect *exp; /* NFQA_EXP, NULL for none */
-	const uint8_t *ct_help_info; /* CTA_HELP_INFO (new private data), NULL for none */
+	const uint8_t *ct_help_info; /* CTA_HELP_INFO: the private data to keep */
 	uint16_t ct_help_info_len;
 };
 struct nlmsghdr *queue_verdict_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
