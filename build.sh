@@ -177,7 +177,7 @@ fuzz() {
 		[ -e "$h" ] || continue
 		local name; name=$(basename "${h%.c}")
 		clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I"$B/gen" -Itests/unit \
-			"$h" tests/unit/qmsg.c tests/unit/fakect.c tests/unit/split.c tests/unit/split_parsers.c \
+			"$h" tests/unit/qmsg.c tests/unit/kstore.c tests/unit/fakect.c tests/unit/split.c tests/unit/split_parsers.c \
 			"$B/fuzzlib/libnfhelper.a" -o "$B/$name"
 		local corpus="$B/corpus/$name"
 		mkdir -p "$corpus"
@@ -192,7 +192,7 @@ bench() {
 	grammars
 	listing "$B/list/benches.h" BENCHES bench_ tests/bench/bench_*.c
 	compile_lib "$B/bench" gcc -std=c11 -D_GNU_SOURCE -O2 -g
-	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/unit tests/bench/*.c tests/unit/qmsg.c tests/unit/fakect.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
+	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/unit tests/bench/*.c tests/unit/qmsg.c tests/unit/kstore.c tests/unit/fakect.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
 	"$B/bench-nfhelper"
 }
 

@@ -22,14 +22,29 @@ bool pt_send_bin(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flag
 {
 	uint32_t s = seq ? *seq : c->seq[dir];
 	uint32_t n = qmsg_tcp(pktbuf, c, dir, s, flags, data, len);
-	struct nlmsghdr *nlh = qmsg_packet(msgbuf, sizeof(msgbuf), c, dir, next_id++, pktbuf, n);
+	struct nlmsghdr *nlh;
 	struct help_result res;
 	const struct nlmsghdr *out;
+
+	/* The kernel keeps what the protocol registered: its priv_data_len. */
+	if (!c->kernel.bound)
+		kstore_bind(&c->kernel, dp->proto);
+	nlh = qmsg_packet(msgbuf, sizeof(msgbuf), c, dir, next_id++, pktbuf, n);
 
 	if (!seq)
 		c->seq[dir] += len + ((flags & PKT_TCP_SYN) ? 1 : 0);
 	out = nlh ? dispatch_packet(dp, nlh, 1, &res) : NULL;
+	if (out)
+		pt_kernel_apply(c, out);
 	return out && qmsg_verdict_decode(out, v) == 0 && v->id == next_id - 1;
+}
+
+void pt_kernel_apply(struct qmsg_conn *c, const struct nlmsghdr *verdict)
+{
+	const char *fault = kstore_apply(&c->kernel, c->ct.helper, verdict);
+
+	if (fault)
+		tap_ok(false, "kernel model: ct %u: the verdict would be mishandled: %s", c->ct.id, fault);
 }
 
 bool pt_seg(struct dispatch *dp, struct qmsg_conn *c, int dir, const char *data, struct qmsg_verdict *v)

@@ -129,8 +129,7 @@ struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, i
 	nl_attr_put_be32(&m, CTA_ID, c->ct.id);
 	help = nl_attr_nest_start(&m, CTA_HELP);
 	nl_attr_put_strz(&m, CTA_HELP_NAME, c->ct.helper);
-	if (c->ct.help_info)
-		nl_attr_put(&m, CTA_HELP_INFO, c->ct.help_info_len, c->ct.help_info);
+	kstore_put(&m, &c->kernel);
 	nl_attr_nest_end(&m, help);
 	nl_attr_nest_end(&m, ct);
 	nl_attr_put_be32(&m, NFQA_CT_INFO, dir ? IP_CT_ESTABLISHED_REPLY : IP_CT_ESTABLISHED);
@@ -162,6 +161,23 @@ static int exp_decode(const struct nlattr *nest, struct qmsg_verdict *v)
 	return 0;
 }
 
+static void help_decode(const struct nlattr *nest, struct qmsg_verdict *v)
+{
+	const struct nlattr *ct[CTA_MAX + 1], *help[CTA_HELP_MAX + 1];
+	const char *name;
+
+	if (nl_attr_parse_nested(nest, ct, CTA_MAX) < 0 || !ct[CTA_HELP] ||
+	    nl_attr_parse_nested(ct[CTA_HELP], help, CTA_HELP_MAX) < 0)
+		return;
+	if (help[CTA_HELP_NAME] && (name = nl_attr_get_str(help[CTA_HELP_NAME])))
+		snprintf(v->helper, sizeof(v->helper), "%s", name);
+	if (help[CTA_HELP_INFO] && nl_attr_len(help[CTA_HELP_INFO]) <= sizeof(v->help_info)) {
+		v->help_info_len = nl_attr_len(help[CTA_HELP_INFO]);
+		memcpy(v->help_info, nl_attr_data(help[CTA_HELP_INFO]), v->help_info_len);
+		v->has_help_info = true;
+	}
+}
+
 int qmsg_verdict_decode(const struct nlmsghdr *nlh, struct qmsg_verdict *v)
 {
 	const struct nlattr *tb[NFQA_MAX + 1];
@@ -179,15 +195,7 @@ int qmsg_verdict_decode(const struct nlmsghdr *nlh, struct qmsg_verdict *v)
 		v->payload_len = nl_attr_len(tb[NFQA_PAYLOAD]);
 	}
 	v->has_ct = tb[NFQA_CT] != NULL;
-	if (v->has_ct) {
-		const struct nlattr *ct[CTA_MAX + 1], *help[CTA_HELP_MAX + 1];
-
-		if (nl_attr_parse_nested(tb[NFQA_CT], ct, CTA_MAX) == 0 && ct[CTA_HELP] &&
-		    nl_attr_parse_nested(ct[CTA_HELP], help, CTA_HELP_MAX) == 0 && help[CTA_HELP_INFO] &&
-		    nl_attr_len(help[CTA_HELP_INFO]) <= sizeof(v->help_info)) {
-			v->help_info_len = nl_attr_len(help[CTA_HELP_INFO]);
-			memcpy(v->help_info, nl_attr_data(help[CTA_HELP_INFO]), v->help_info_len);
-		}
-	}
+	if (v->has_ct)
+		help_decode(tb[NFQA_CT], v);
 	return tb[NFQA_EXP] ? exp_decode(tb[NFQA_EXP], v) : 0;
 }

@@ -6,12 +6,15 @@
 
 #include <stdint.h>
 #include "ct.h"
+#include "kstore.h"
 #include "nl.h"
 
-/* A conntrack as a test sees it. */
+/* A conntrack as a test sees it.  Its helper data lives in kernel, not in ct.help_info:
+ * qmsg_packet puts it into NFQA_CT, kstore_apply takes each verdict's into it. */
 struct qmsg_conn {
 	struct ct_info ct;
 	uint32_t seq[2];  /* next TCP sequence number per direction */
+	struct kstore kernel;
 };
 
 /* A connection client:sport -> server:dport; when nat_addr is set, the reply tuple is
@@ -26,7 +29,8 @@ uint32_t qmsg_tcp(uint8_t *out, const struct qmsg_conn *c, int dir, uint32_t seq
 /* Build an IPv4/IPv6 UDP datagram of conntrack c in direction dir; returns its length
  * (checksums valid).  The ports are the tuple's: set c's tuples to IPPROTO_UDP first. */
 uint32_t qmsg_udp(uint8_t *out, const struct qmsg_conn *c, int dir, const void *payload, uint32_t len);
-/* Wrap a packet into an NFQNL_MSG_PACKET with NFQA_CT and NFQA_CT_INFO. */
+/* Wrap a packet into an NFQNL_MSG_PACKET with NFQA_CT (CTA_HELP_INFO from c->kernel) and
+ * NFQA_CT_INFO. */
 struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, int dir,
 			     uint32_t id, const uint8_t *pkt, uint32_t len);
 
@@ -40,8 +44,10 @@ struct qmsg_verdict {
 	uint32_t nat_dir;
 	uint32_t exp_class;      /* CTA_EXPECT_CLASS; UINT32_MAX when absent */
 	char exp_fn[32];
+	char helper[16];         /* CTA_HELP_NAME, "" when absent */
 	uint8_t help_info[32];   /* CTA_HELP_INFO: the private data the verdict sets */
 	uint16_t help_info_len;
+	bool has_help_info;
 };
 int qmsg_verdict_decode(const struct nlmsghdr *nlh, struct qmsg_verdict *v);
 

@@ -284,10 +284,10 @@ static void test_restart_kernel_state(void)
 	pt_seg(&a, &c, 0, "USER anonymous\r\n", &v);
 	tap_ok(v.has_ct && v.help_info_len == 16, "ftp restart: the verdict stores 16 bytes of line state in the conntrack");
 	memcpy(kept, v.help_info, sizeof(kept));
-	dispatch_free(&a);	/* kill -9 */
+	tap_ok(c.kernel.data_len == 16 && !memcmp(c.kernel.data, kept, 16),
+	       "ftp restart: the kernel keeps those bytes (the next packet carries them)");
+	dispatch_free(&a);	/* kill -9: the conntrack, and c.kernel with it, lives on */
 	dispatch_init(&b, &ftp_proto, &cfg);
-	c.ct.help_info = kept;
-	c.ct.help_info_len = 16;
 	pt_seg(&b, &c, 0, "PORT 10,0,1,2,156,64\r\n", &v);
 	pt_payload_is(&v, "PORT 10,0,2,1,156,64\r\n", "ftp restart: first command after the restart rewritten");
 	expect_is(&v, AF_INET, "10.0.2.2", "10.0.2.1", 40000, "ftp restart: first command after the restart");

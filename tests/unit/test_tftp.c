@@ -10,6 +10,7 @@
 #include "capture.h"
 #include "dispatch.h"
 #include "pkt.h"
+#include "pkttest.h"
 #include "qmsg.h"
 #include "tap.h"
 #include "tftp_parser.h"
@@ -35,13 +36,19 @@ static void conn(struct qmsg_conn *c, uint8_t l3, const char *client, const char
 }
 
 /* One datagram through dispatch; the verdict decoded into v.  False if none came back. */
-static bool dgram(struct dispatch *dp, const struct qmsg_conn *c, int dir, const void *data, size_t len,
+static bool dgram(struct dispatch *dp, struct qmsg_conn *c, int dir, const void *data, size_t len,
 		  struct qmsg_verdict *v, struct help_result *res)
 {
 	uint32_t n = qmsg_udp(pktbuf, c, dir, data, (uint32_t)len);
-	struct nlmsghdr *nlh = qmsg_packet(msgbuf, sizeof(msgbuf), c, dir, next_id++, pktbuf, n);
-	const struct nlmsghdr *out = nlh ? dispatch_packet(dp, nlh, 1, res) : NULL;
+	struct nlmsghdr *nlh;
+	const struct nlmsghdr *out;
 
+	if (!c->kernel.bound)
+		kstore_bind(&c->kernel, dp->proto);
+	nlh = qmsg_packet(msgbuf, sizeof(msgbuf), c, dir, next_id++, pktbuf, n);
+	out = nlh ? dispatch_packet(dp, nlh, 1, res) : NULL;
+	if (out)
+		pt_kernel_apply(c, out);
 	return out && qmsg_verdict_decode(out, v) == 0 && v->id == next_id - 1;
 }
 
