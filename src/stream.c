@@ -299,7 +299,10 @@ static void stream_resume(struct help_ctx *ctx, const struct stream_proto *sp, s
 	memcpy(&kk, ct->help_info, sizeof(kk));
 	if (ctx->fresh)
 		*k = kk;
-	if (!sd->synced && kk.valid[dir] && ntohl(kk.seq[dir]) == ctx->pkt.seq) {
+	/* Never behind bytes seen already: those passed unparsed while we were out of sync (a
+	 * segment reordered ahead), and parsing them now would rewrite a copy of them. */
+	if (!sd->synced && kk.valid[dir] && ntohl(kk.seq[dir]) == ctx->pkt.seq &&
+	    (!sd->known || !seq_before(ctx->pkt.seq, sd->next_seq))) {
 		dir_sync(sp, sd, parser, dir, ctx->pkt.seq);
 		k->seq[dir] = kk.seq[dir];
 		k->valid[dir] = 1;

@@ -316,6 +316,32 @@ static void test_lifecycle(void)
 	dispatch_free(&dp);
 }
 
+/* Out of sync after a segment reordered ahead passed unparsed, the kernel's record (the line
+ * start before it) must not resynchronise a segment behind those bytes: a retransmission of
+ * the line would rewrite bytes whose first copy went out unchanged. */
+static void test_resume_behind(void)
+{
+	static const char line[] = "PORT 10,0,1,2,156,66\r\n";
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s0, s;
+
+	nat_conn(&dp, &c, NULL, 113);
+	pt_seg(&dp, &c, 0, "USER anonymous\r\n", &v);
+	s0 = c.seq[0];
+	s = s0 + 1;
+	pt_send_bin(&dp, &c, 0, 0, line + 1, 9, &s, &v);
+	pt_send_bin(&dp, &c, 0, 0, line, 1, &s0, &v);
+	s = s0 + 10;
+	pt_send_bin(&dp, &c, 0, 0, line + 10, sizeof(line) - 13, &s, &v);
+	tap_ok(!v.payload, "stream: the line's numbers, met out of sync, pass unchanged");
+	pt_send(&dp, &c, 0, 0, line, &s0, &v);
+	tap_ok(!v.payload || pt_payload_is(&v, line, "stream: its retransmission"),
+	       "stream: its retransmission is not rewritten behind bytes passed unchanged");
+	dispatch_free(&dp);
+}
+
 void test_stream(void)
 {
 	test_nagle();
@@ -328,4 +354,5 @@ void test_stream(void)
 	test_transaction();
 	test_too_big();
 	test_lifecycle();
+	test_resume_behind();
 }
