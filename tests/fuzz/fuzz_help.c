@@ -20,7 +20,11 @@
  *           bit 2 SYN, bit 3 skip 1000 bytes ahead (a gap), bit 4 the conntrack ends before
  *           this packet and a new one (next id, same tuple) starts, bit 5 another
  *           connection now holds the port of fakect's last expectation and the next one
- *           (a clash for a retransmission or the next command); TCP only: bits 2-3. */
+ *           (a clash for a retransmission or the next command); TCP only: bits 2-3.
+ * The conntrack's helper data is modelled as the kernel keeps it (tests/unit/kstore.c): each
+ * packet carries it in NFQA_CT, each verdict's NFQA_CT is applied, and a verdict the kernel
+ * would mishandle (CTA_HELP_NAME without CTA_HELP_INFO, a record longer than priv_data_len,
+ * another helper's name, NFQA_EXP without NFQA_CT) aborts. */
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
@@ -130,6 +134,7 @@ static void setup_conn(struct run *r, uint8_t s0, uint8_t s1)
 		       r->proto->default_queue, (s0 & 0x10) ? a[2] : NULL, 7);
 	r->c.ct.tuple[CT_DIR_ORIGINAL].l4 = r->c.ct.tuple[CT_DIR_REPLY].l4 = r->l4;
 	snprintf(r->c.ct.helper, sizeof(r->c.ct.helper), "%s", r->proto->name);
+	kstore_bind(&r->c.kernel, r->proto);
 	if ((s0 & 0x10) && (s1 & 8))
 		r->c.ct.tuple[CT_DIR_REPLY].dport = 40001;
 }
@@ -159,6 +164,15 @@ static void setup(struct run *r, struct helper_cfg *cfg, uint8_t s0, uint8_t s1)
 		r->fake.fail = -ENOENT;
 	setup_conn(r, s0, s1);
 	r->id = 1;
+}
+
+/* The verdict as the kernel takes it: its helper data for the next packet. */
+static void kernel_apply(struct run *r, const struct nlmsghdr *out)
+{
+	const char *fault = kstore_apply(&r->c.kernel, r->c.ct.helper, out);
+
+	if (fault)
+		fail(r->proto, r->id, fault);
 }
 
 /* Build one packet of the record: a TCP segment at the direction's sequence number (or the
@@ -222,6 +236,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dispatch_conn_end(&r.dp, r.c.ct.id, &r.c.ct.tuple[CT_DIR_ORIGINAL]);
 			fakect_master_gone(&r.fake, r.c.ct.id);
 			r.c.ct.id++;
+			kstore_reset(&r.c.kernel);
 		}
 		n = build(&r, fl, data + off, len);
 		nlh = qmsg_packet(msgbuf, sizeof(msgbuf), &r.c, fl & 1, r.id, pktbuf, n);
@@ -230,6 +245,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		live_save(&r.fake, &before);
 		out = dispatch_packet(&r.dp, nlh, 1, &res);
 		check_verdict(r.proto, out, r.id, n);
+		kernel_apply(&r, out);
 		if (qmsg_verdict_decode(out, &v) == 0 && v.verdict == NF_DROP && live_new(&r.fake, &before))
 			fail(r.proto, r.id, "dropped, yet an expectation it created stays in ctnetlink");
 		if (r.fake.kmod_wrong)

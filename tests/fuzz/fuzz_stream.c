@@ -20,7 +20,8 @@
  * Then lossless rounds (what is delayed arrives, Linux-like retransmission from snd_una in
  * whole first-copy segments) until everything is acknowledged; not finishing is a stall.
  *
- * Checks: every verdict consistent; copies of one receiver position that both count agree;
+ * Checks: every verdict consistent and safe for the kernel (tests/unit/kstore.c models the
+ * conntrack's helper data, fed back in NFQA_CT; a verdict the kernel would mishandle aborts); copies of one receiver position that both count agree;
  * no acknowledgement of bytes never sent; no stall; each line arrives either unchanged or as
  * its NAT rewrite (computed here, in the kernel's format, not by src/ftp.c); a rewritable
  * line whose bytes reached the router in order in at most two accepted segments is rewritten.
@@ -195,6 +196,15 @@ static void fail_stream(const char *fmt, ...)
 	}
 	va_start(ap, fmt);
 	vfail(fmt, ap);
+}
+
+/* The verdict as the kernel takes it: its helper data for the next packet. */
+static void kernel_apply(const struct nlmsghdr *verdict)
+{
+	const char *fault = kstore_apply(&w.c.kernel, w.c.ct.helper, verdict);
+
+	if (fault)
+		fail("packet %u: the kernel would mishandle the verdict: %s", w.id, fault);
 }
 
 static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -472,6 +482,7 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 	nlh = dispatch_packet(&w.dp, nlh, 1, &res);
 	if (!nlh || qmsg_verdict_decode(nlh, &v) < 0 || v.id != id)
 		fail("no verdict for packet %u", id);
+	kernel_apply(nlh);
 	st.segments++;
 	seen = w.hwm;
 	router_mark(off, off + len, v.verdict == NF_ACCEPT);
@@ -573,6 +584,10 @@ static void router_ctl(int dir, uint32_t seq, uint8_t flags)
 	nlh = nlh ? dispatch_packet(&w.dp, nlh, 1, &res) : NULL;
 	if (!nlh || qmsg_verdict_decode(nlh, &v) < 0 || v.id != id || v.verdict != NF_ACCEPT || v.payload)
 		fail("control packet (dir %d, flags %#x) not passed unchanged", dir, flags);
+	if (v.has_ct)
+		fail("control packet (dir %d, flags %#x) got NFQA_CT: the restart record did not change",
+		     dir, flags);
+	kernel_apply(nlh);
 }
 
 /* --- sender and receiver -------------------------------------------------------------- */
@@ -825,6 +840,7 @@ static void world_init(uint8_t cfg)
 		w.dp.ops_arg = &w.fk;
 	}
 	qmsg_conn_init(&w.c, AF_INET, a[0], 40000, "10.0.2.2", 21, a[1], 7);
+	kstore_bind(&w.c.kernel, &ftp_proto);
 	w.nat = a[1] != NULL;
 	memcpy(w.cl, w.c.ct.tuple[CT_DIR_ORIGINAL].src.all, 4);
 	memcpy(w.na, w.c.ct.tuple[CT_DIR_REPLY].dst.all, 4);
