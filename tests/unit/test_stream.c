@@ -316,6 +316,38 @@ static void test_lifecycle(void)
 	dispatch_free(&dp);
 }
 
+/* A verdict that rewrites while the restart record stays (numbers held back mid-line, a
+ * retransmission repeating its rewrite) still carries CTA_HELP_INFO, the kernel's copy: with
+ * the bare name the kernel calls the helper's from_nlattr(NULL), which crashed the nfh_pptp
+ * module.  A pure ACK still gets the minimal verdict, without NFQA_CT. */
+static void test_help_info(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint8_t stored[16];
+	uint32_t s1;
+
+	nat_conn(&dp, &c, NULL, 112);
+	pt_seg(&dp, &c, 0, "USER anonymous\r\n", &v);
+	memcpy(stored, c.kernel.data, sizeof(stored));
+	s1 = c.seq[0];
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,", &v);
+	tap_ok(v.payload && v.has_ct && !strcmp(v.helper, "ftp") && v.has_help_info &&
+	       v.help_info_len == 16 && !memcmp(v.help_info, stored, 16),
+	       "stream: a rewrite with the restart record unchanged sends the stored CTA_HELP_INFO");
+	pt_seg(&dp, &c, 0, "2,156,70\r\n", &v);
+	memcpy(stored, c.kernel.data, sizeof(stored));
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,2,156,70\r\n", &s1, &v);
+	tap_ok(v.payload && v.has_ct && v.has_help_info && v.help_info_len == 16 &&
+	       !memcmp(v.help_info, stored, 16),
+	       "stream: a retransmission repeating its rewrite sends the stored CTA_HELP_INFO");
+	pt_send(&dp, &c, 1, 0, NULL, NULL, &v);
+	tap_ok(!v.has_ct && !v.payload && !v.has_exp && v.verdict == NF_ACCEPT,
+	       "stream: a pure ACK gets a verdict without NFQA_CT");
+	dispatch_free(&dp);
+}
+
 /* Out of sync after a segment reordered ahead passed unparsed, the kernel's record (the line
  * start before it) must not resynchronise a segment behind those bytes: a retransmission of
  * the line would rewrite bytes whose first copy went out unchanged. */
@@ -354,5 +386,6 @@ void test_stream(void)
 	test_transaction();
 	test_too_big();
 	test_lifecycle();
+	test_help_info();
 	test_resume_behind();
 }
