@@ -17,12 +17,15 @@ struct pool {
 	uint8_t *pinned;
 	uint32_t hand;               /* clock hand for reclaiming */
 	uint64_t reclaimed;          /* blocks taken from a borrower that still used them */
+	/* What the pool's limits cost the stream layer (counted there, printed at exit): */
+	uint64_t unrepeated;         /* retransmissions dropped: their rewrite's journal was gone */
 };
 
 int pool_init(struct pool *p, uint32_t count, uint32_t block_size);
 void pool_free(struct pool *p);
 /* Lend a block; *ref becomes its index + 1 and is zeroed if the block is reclaimed later.
- * Returns the block, or NULL when every block is pinned (the caller degrades). */
+ * Returns the block (its contents as its last borrower left them), or NULL when every block
+ * is pinned (the caller degrades). */
 void *pool_get(struct pool *p, uint32_t *ref);
 /* The block *ref names (NULL for 0). */
 void *pool_block(const struct pool *p, uint32_t ref);

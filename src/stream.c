@@ -144,8 +144,15 @@ static bool replay(const struct block *blk, uint32_t a, uint32_t b, const uint8_
 	return true;
 }
 
-/* Keep the runs of o from index first on (the new bytes, whose first byte is at seq, the
- * record's start, and at offset seg_base of the packet payload) as a journal record. */
+/* Rewrites before upto can no longer be repeated: a retransmission starting before the floor
+ * is dropped (see stream_help).  The floor only moves on. */
+static void journal_forget(struct stream_dir *sd, uint32_t upto)
+{
+	if (!sd->jlost || seq_before(sd->jfloor, upto))
+		sd->jfloor = upto;
+	sd->jlost = 1;
+}
+
 /* Whether one more record of nrun runs and lits literal bytes fits; if not, forget the oldest
  * (the least likely to be sent again: the floor moves past it) and say whether it fits now. */
 static bool journal_room(struct stream_dir *sd, struct block *blk, uint32_t nrun, uint32_t lits)
@@ -157,8 +164,7 @@ static bool journal_room(struct stream_dir *sd, struct block *blk, uint32_t nrun
 		return true;
 	if (!blk->nrec)
 		return false;
-	sd->jfloor = blk->rec[k - 1].seq + blk->rec[k - 1].len;
-	sd->jlost = 1;
+	journal_forget(sd, blk->rec[k - 1].seq + blk->rec[k - 1].len);
 	run0 = k < blk->nrec ? blk->rec[k].run0 : blk->runs_used;
 	for (uint32_t r = run0; r < blk->runs_used; r++)
 		if (blk->runs[r].lit && blk->runs[r].off < text0)
@@ -179,6 +185,8 @@ static bool journal_room(struct stream_dir *sd, struct block *blk, uint32_t nrun
 	return nrun <= JOURNAL_RUN_POOL - blk->runs_used && lits <= JOURNAL_TEXT - blk->text_used;
 }
 
+/* Keep the runs of o from index first on (the new bytes, whose first byte is at seq, the
+ * record's start, and at offset seg_base of the packet payload) as a journal record. */
 static void journal_add(struct stream_dir *sd, struct block *blk, const struct out *o, uint32_t first,
 			uint32_t seq, uint32_t len, uint32_t seg_base)
 {
@@ -189,8 +197,7 @@ static void journal_add(struct stream_dir *sd, struct block *blk, const struct o
 		lits += o->run[i].lit ? o->run[i].len : 0;
 	while (!journal_room(sd, blk, nrun, lits)) {
 		if (!blk->nrec) {
-			sd->jfloor = seq + len;
-			sd->jlost = 1;
+			journal_forget(sd, seq + len);
 			log_rl(LOG_INFO, "stream: a rewrite too large to journal; a retransmission of it "
 			       "will be dropped");
 			return;
@@ -339,6 +346,28 @@ static void stream_undo(struct help_ctx *ctx, const struct stream_proto *sp, voi
 	stream_drop(ctx, res, why);
 }
 
+/* The direction's block, lent now if it has none.  Blocks are lent as their last borrower
+ * left them: a new one starts with an empty journal (another connection's records would be
+ * replayed into this one's retransmissions). */
+static struct block *dir_block(struct pool *pool, struct stream_dir *sd)
+{
+	struct block *blk = pool_block(pool, sd->block);
+
+	if (!blk && (blk = pool_get(pool, &sd->block)))
+		blk->nrec = blk->runs_used = blk->text_used = 0;
+	return blk;
+}
+
+/* The pool took the direction's journal back to lend it elsewhere.  Noted before this
+ * packet may be lent a new, empty block, which would otherwise pass for the journal. */
+static void journal_check(struct pool *pool, struct stream_dir *sd)
+{
+	if (sd->journaled && !pool_block(pool, sd->block)) {
+		journal_forget(sd, sd->next_seq);
+		sd->journaled = 0;
+	}
+}
+
 /* Parse the new bytes of a segment (from payload offset start on; the bytes before it were
  * seen already and their first-copy output is in o), compose, and commit the stream state. */
 static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
@@ -375,7 +404,7 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	if (hold < s.base || hold > end || end - hold > sp->hold_max ||
 	    (s.nedit && s.edit[s.nedit - 1].off + s.edit[s.nedit - 1].len > hold))
 		hold = end;
-	if (hold < end && !blk && !(blk = pool_get(ctx->pool, &sd->block))) {
+	if (hold < end && !blk && !(blk = dir_block(ctx->pool, sd))) {
 		log_rl(LOG_WARNING, "ct %u: no buffer free to hold back an unfinished message; it "
 		       "passes unrewritten (raise --max-conns)", ctx->ct->id);
 		hold = end;
@@ -410,9 +439,15 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		stream_undo(ctx, sp, parser, saved, res, "cannot rewrite the segment");
 		return;
 	}
-	/* Committed: journal the new bytes' output, keep what is held, advance. */
-	if (changed && (blk || (blk = pool_get(ctx->pool, &sd->block))))
+	/* Committed: journal the new bytes' output, keep what is held, advance.  Without a
+	 * block the rewrite leaves unjournalled: its retransmissions will be dropped. */
+	if (changed && (blk = dir_block(ctx->pool, sd))) {
 		journal_add(sd, blk, o, first, p->seq + start, p->len - start, start);
+	} else if (changed) {
+		log_rl(LOG_WARNING, "ct %u: no buffer free to journal a rewrite; a retransmission of "
+		       "it will be dropped (raise --max-conns)", ctx->ct->id);
+		journal_forget(sd, p->seq + p->len);
+	}
 	if (blk) {
 		uint64_t cend = s.base + s.carry_len;
 
@@ -455,6 +490,7 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	res->help_info_len = sizeof(*k);
 	if (ctx->fresh || !sd->synced)
 		stream_resume(ctx, sp, sd, parser, k);
+	journal_check(ctx->pool, sd);
 	if (p->tcp_flags & PKT_TCP_SYN) {
 		/* Data on a SYN is no command (the kernel parses established packets only): the
 		 * stream starts after it, at a boundary found later. */
@@ -497,14 +533,15 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		uint32_t old = seq_before(end, sd->next_seq) ? end : sd->next_seq;
 		struct block *blk = pool_block(ctx->pool, sd->block);
 
-		if (sd->journaled && !blk) {	/* the pool took the journal back */
-			sd->jfloor = sd->next_seq;
-			sd->jlost = 1;
-			sd->journaled = 0;
-		}
 		if (sd->jlost && seq_before(p->seq, sd->jfloor)) {
-			/* Rewrites before the floor are forgotten: passing the bytes as they are
-			 * would leak what they rewrote and shift the stream. */
+			/* Rewrites before the floor are forgotten (the journal was full, taken back,
+			 * or never had a block).  Passed as they are, the bytes would leak what was
+			 * rewritten (a private address) and contradict the kernel's sequence
+			 * correction.  Dropped instead: when the receiver has the first copy, its
+			 * next acknowledgement moves the sender on; when it has not, every copy is
+			 * dropped and the connection stalls, as with the kernel's helper when it
+			 * cannot mangle — a stall, never a leak. */
+			ctx->pool->unrepeated++;
 			stream_drop(ctx, res, "a retransmission of bytes whose rewrite is forgotten");
 			return;
 		}
