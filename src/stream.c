@@ -368,6 +368,23 @@ static void journal_check(struct pool *pool, struct stream_dir *sd)
 	}
 }
 
+/* A block to hold bytes back in (pinned when the packet commits).  One client pins only its
+ * share of the pool: holding many unfinished commands must not starve the others' holds and
+ * journals.  Without one the message passes unrewritten, as when no block is free. */
+static bool hold_block(struct help_ctx *ctx, struct stream_dir *sd, struct block **blk)
+{
+	if (!pool_may_pin(ctx->pool, sd->block, ctx->ct->tuple[CT_DIR_ORIGINAL].src.all))
+		log_rl(LOG_WARNING, "ct %u: its client pins its share of the buffers already; an "
+		       "unfinished message passes unrewritten", ctx->ct->id);
+	else if (*blk || (*blk = dir_block(ctx->pool, sd)))
+		return true;
+	else
+		log_rl(LOG_WARNING, "ct %u: no buffer free to hold back an unfinished message; it "
+		       "passes unrewritten (raise --max-conns)", ctx->ct->id);
+	ctx->pool->unheld++;
+	return false;
+}
+
 /* Parse the new bytes of a segment (from payload offset start on; the bytes before it were
  * seen already and their first-copy output is in o), compose, and commit the stream state. */
 static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
@@ -404,11 +421,8 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	if (hold < s.base || hold > end || end - hold > sp->hold_max ||
 	    (s.nedit && s.edit[s.nedit - 1].off + s.edit[s.nedit - 1].len > hold))
 		hold = end;
-	if (hold < end && !blk && !(blk = dir_block(ctx->pool, sd))) {
-		log_rl(LOG_WARNING, "ct %u: no buffer free to hold back an unfinished message; it "
-		       "passes unrewritten (raise --max-conns)", ctx->ct->id);
+	if (hold < end && !hold_block(ctx, sd, &blk))
 		hold = end;
-	}
 	out_compose(o, &s, hold, start);
 	changed |= s.carry_len || s.nedit || hold < end;
 	if (o->overflow || (changed && o->len + p->off > STREAM_PKT_MAX)) {
@@ -465,7 +479,10 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		sd->corr_seq = p->seq;
 	}
 	sd->hold_len = (uint32_t)(end - hold);
-	pool_pin(ctx->pool, sd->block, sd->hold_len > 0);
+	if (sd->hold_len)	/* cannot fail: hold_block found room */
+		pool_pin(ctx->pool, sd->block, ctx->ct->tuple[CT_DIR_ORIGINAL].src.all);
+	else
+		pool_unpin(ctx->pool, sd->block);
 	sd->next_seq = p->seq + p->len;
 	sd->next_off += s.len;
 	sd->dropped = sd->redo = 0;
@@ -525,7 +542,7 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		log_rl(LOG_INFO, "ct %u: gap in the stream, resynchronising", ctx->ct->id);
 		sd->synced = 0;
 		sd->hold_len = 0;
-		pool_pin(ctx->pool, sd->block, false);
+		pool_unpin(ctx->pool, sd->block);
 		sd->next_seq = p->seq;
 	}
 	if (seq_before(p->seq, sd->next_seq)) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests for the pool's limits as the stream layer meets them, through the FTP helper under
- * NAT: a rewrite whose journal is missing (never lent, or taken back) is never repeated with
- * its original bytes. */
+ * NAT: one client pins only its share of the blocks, and a rewrite whose journal is missing
+ * (never lent, or taken back) is never repeated with its original bytes. */
 #include <linux/netfilter.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,13 +50,48 @@ static unsigned pinned(const struct pool *p)
 	return n;
 }
 
+/* One client holding an unfinished command on every connection pins only its share: another
+ * client's connection still holds back and still journals its rewrite. */
+static void test_share(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	unsigned held = 0;
+	uint32_t s1;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	for (unsigned i = 0; i < HOLDERS; i++)
+		held += hold(&dp, i, 9);
+	TAP_EQ_U(held, HOLDERS / POOL_PIN_SHARE, "pool share: one client holds back on its share of 64 connections");
+	tap_ok(dp.pool.unheld == HOLDERS - HOLDERS / POOL_PIN_SHARE, "pool share: the others pass unrewritten, "
+	       "counted (%llu)", (unsigned long long)dp.pool.unheld);
+	conn_open(&dp, &c, 2, 1);
+	s1 = c.seq[0];
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,", &v);
+	pt_payload_is(&v, "PORT ", "pool share: another client's connection still holds back");
+	pt_seg(&dp, &c, 0, "2,156,64\r\n", &v);
+	pt_payload_is(&v, "192,168,100,100,156,64\r\n", "pool share: and completes its command");
+	pt_send(&dp, &c, 0, 0, "PORT 10,0,1,", &s1, &v);
+	pt_payload_is(&v, "PORT ", "pool share: its retransmission repeats the first copy (journal)");
+	for (unsigned i = 0; i < HOLDERS; i++)
+		dispatch_conn_end(&dp, holder[i].ct.id, &holder[i].ct.tuple[CT_DIR_ORIGINAL]);
+	dispatch_conn_end(&dp, c.ct.id, &c.ct.tuple[CT_DIR_ORIGINAL]);
+	TAP_EQ_U(pinned(&dp.pool), 0, "pool share: every pin given back when the conntracks end");
+	held = 0;
+	for (unsigned i = 0; i < dp.pool.pin_max; i++)
+		held += hold(&dp, i, 9);
+	TAP_EQ_U(held, dp.pool.pin_max, "pool share: and the client's share with them");
+	dispatch_free(&dp);
+}
+
 /* Clients 10.0.1.10 to .17 pin every block between them; false if any hold failed. */
 static bool pin_all(struct dispatch *dp)
 {
 	unsigned held = 0;
 
 	for (unsigned i = 0; i < HOLDERS; i++)
-		held += hold(dp, i, 10 + i / 8);
+		held += hold(dp, i, 10 + i / dp->pool.pin_max);
 	return held == HOLDERS && pinned(&dp->pool) == dp->pool.count;
 }
 
@@ -110,6 +145,7 @@ static void test_taken_back(void)
 void test_pool(void);
 void test_pool(void)
 {
+	test_share();
 	test_unjournalled();
 	test_taken_back();
 }
