@@ -130,8 +130,8 @@ static void call_nat_id(struct pptp_state *st, struct pptp_call *c, bool nat)
 		return;
 	cl = client_find(st->client, true);
 	if (!cl || cl->held >= NAT_IDS_PER_CLIENT) {
-		log_rl(LOG_WARNING, "pptp: client %s holds %u NAT call IDs already (or no slot counts it): "
-		       "call %u keeps its ID", inet_ntoa((struct in_addr){ st->client }),
+		log_rl(LOG_WARNING, "pptp: client %s holds %u NAT call IDs already (or no slot "
+		       "counts it): call %u keeps its ID", inet_ntoa((struct in_addr){ st->client }),
 		       NAT_IDS_PER_CLIENT, c->orig_id);
 		return;
 	}

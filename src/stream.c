@@ -385,6 +385,25 @@ static bool hold_block(struct help_ctx *ctx, struct stream_dir *sd, struct block
 	return false;
 }
 
+/* Journal the output of a changed segment's new bytes (from payload offset start on, runs
+ * from first on).  Without a block for it the rewrite leaves unjournalled: the floor moves
+ * past it, so its retransmissions will be dropped. */
+static struct block *journal_commit(struct help_ctx *ctx, struct stream_dir *sd, const struct out *o,
+				    uint32_t first, uint32_t start)
+{
+	const struct pkt *p = &ctx->pkt;
+	struct block *blk = dir_block(ctx->pool, sd);
+
+	if (blk) {
+		journal_add(sd, blk, o, first, p->seq + start, p->len - start, start);
+		return blk;
+	}
+	log_rl(LOG_WARNING, "ct %u: no buffer free to journal a rewrite; a retransmission of it "
+	       "will be dropped (raise --max-conns)", ctx->ct->id);
+	journal_forget(sd, p->seq + p->len);
+	return NULL;
+}
+
 /* Parse the new bytes of a segment (from payload offset start on; the bytes before it were
  * seen already and their first-copy output is in o), compose, and commit the stream state. */
 static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
@@ -453,15 +472,9 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		stream_undo(ctx, sp, parser, saved, res, "cannot rewrite the segment");
 		return;
 	}
-	/* Committed: journal the new bytes' output, keep what is held, advance.  Without a
-	 * block the rewrite leaves unjournalled: its retransmissions will be dropped. */
-	if (changed && (blk = dir_block(ctx->pool, sd))) {
-		journal_add(sd, blk, o, first, p->seq + start, p->len - start, start);
-	} else if (changed) {
-		log_rl(LOG_WARNING, "ct %u: no buffer free to journal a rewrite; a retransmission of "
-		       "it will be dropped (raise --max-conns)", ctx->ct->id);
-		journal_forget(sd, p->seq + p->len);
-	}
+	/* Committed: journal the new bytes' output, keep what is held, advance. */
+	if (changed)
+		blk = journal_commit(ctx, sd, o, first, start);
 	if (blk) {
 		uint64_t cend = s.base + s.carry_len;
 
