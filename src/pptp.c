@@ -5,7 +5,8 @@
  * sends which message) and nf_nat_pptp.c (which call-ID fields NAT rewrites), RFC 2637.
  * Beyond the kernel, which tracks one call per control connection: PPTP_CALLS calls each, and
  * NAT call IDs unique per (reply side, NAT address) across every connection of this process,
- * so two clients behind one NAT whose call IDs collide keep working. */
+ * so two clients behind one NAT whose call IDs collide keep working; one client holds at most
+ * NAT_IDS_PER_CLIENT of them. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -28,6 +29,18 @@ struct nat_slot {
 	uint8_t use;
 };
 static struct nat_slot nat_ids[NAT_SLOTS];
+
+/* NAT call IDs one client (the original side's address) may hold at once, process-wide.  The
+ * table is shared by every client behind the NAT, and one opening sessions of PPTP_CALLS
+ * calls each would fill it with 512 of them; 256 is 32 full sessions, 16 such clients fill it.
+ * Over the bound a call keeps its own ID, as when no NAT ID is free. */
+#define NAT_IDS_PER_CLIENT 256
+/* The clients holding NAT IDs (held 0: a free slot), at most one per ID held. */
+struct nat_client {
+	uint32_t addr;
+	uint16_t held;
+};
+static struct nat_client nat_clients[NAT_SLOTS];
 
 static uint32_t nat_hash(uint32_t pac, uint32_t nat, uint16_t id)
 {
@@ -70,6 +83,33 @@ static void nat_give(uint32_t pac, uint32_t nat, uint16_t id)
 		s->use = SLOT_GONE;
 }
 
+/* The slot counting addr, else (add) a free one, else NULL.  Free slots do not end the
+ * search (a slot is freed when its count drops to 0, with no tombstone): NAT_PROBES are read,
+ * once per call that starts or ends. */
+static struct nat_client *client_find(uint32_t addr, bool add)
+{
+	struct nat_client *free_slot = NULL;
+	uint32_t h = (addr * 2654435761U) >> 20;
+
+	for (uint32_t i = 0; i < NAT_PROBES; i++) {
+		struct nat_client *c = &nat_clients[(h + i) & (NAT_SLOTS - 1)];
+
+		if (c->held && c->addr == addr)
+			return c;
+		if (!c->held && !free_slot)
+			free_slot = c;
+	}
+	return add ? free_slot : NULL;
+}
+
+static void client_give(uint32_t addr)
+{
+	struct nat_client *c = client_find(addr, false);
+
+	if (c)
+		c->held--;
+}
+
 unsigned pptp_nat_ids_held(void)
 {
 	unsigned n = 0;
@@ -80,18 +120,29 @@ unsigned pptp_nat_ids_held(void)
 }
 
 /* The ID the reply side will know the call by: the real one when it is free, else the
- * next free one above it. */
+ * next free one above it; the real one too when the client holds its bound already. */
 static void call_nat_id(struct pptp_state *st, struct pptp_call *c, bool nat)
 {
+	struct nat_client *cl;
+
 	c->nat_id = c->orig_id;
 	if (!nat)
 		return;
+	cl = client_find(st->client, true);
+	if (!cl || cl->held >= NAT_IDS_PER_CLIENT) {
+		log_rl(LOG_WARNING, "pptp: client %s holds %u NAT call IDs already (or no slot "
+		       "counts it): call %u keeps its ID", inet_ntoa((struct in_addr){ st->client }),
+		       NAT_IDS_PER_CLIENT, c->orig_id);
+		return;
+	}
 	for (uint16_t i = 0; i < NAT_TRIES; i++) {
 		uint16_t id = (uint16_t)(c->orig_id + i);
 
 		if (i && !id)	/* wrapped around: 0 is the real ID's to keep, never a move's */
 			continue;
 		if (nat_take(st->pac, st->nat, id)) {
+			cl->addr = st->client;
+			cl->held++;
 			c->nat_id = id;
 			c->reserved = 1;
 			return;
@@ -125,8 +176,10 @@ static struct pptp_call *call_find(struct pptp_state *st, enum call_key key, uin
 
 static void call_free(struct pptp_state *st, struct pptp_call *c)
 {
-	if (c->reserved)
+	if (c->reserved) {
 		nat_give(st->pac, st->nat, c->nat_id);
+		client_give(st->client);
+	}
 	memset(c, 0, sizeof(*c));
 }
 
@@ -354,6 +407,7 @@ static void pptp_help(struct help_ctx *ctx, struct help_result *res)
 	if (ctx->fresh) {
 		st->pac = ctx->ct->tuple[CT_DIR_REPLY].src.v4;
 		st->nat = ctx->ct->tuple[CT_DIR_REPLY].dst.v4;
+		st->client = ctx->ct->tuple[CT_DIR_ORIGINAL].src.v4;
 	}
 	stream_help(ctx, &pptp_stream, &st->sd[ctx->dir], &st->parser[ctx->dir], &st->k, res);
 }

@@ -35,6 +35,7 @@ struct pptp_state {
 	struct stream_kstate k;
 	uint8_t session;
 	uint32_t pac, nat;      /* network order: the reply side and the NAT address (NAT IDs' scope) */
+	uint32_t client;        /* network order: the original side, whose NAT IDs are bounded */
 	struct pptp_call call[PPTP_CALLS];
 };
 

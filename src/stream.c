@@ -144,8 +144,15 @@ static bool replay(const struct block *blk, uint32_t a, uint32_t b, const uint8_
 	return true;
 }
 
-/* Keep the runs of o from index first on (the new bytes, whose first byte is at seq, the
- * record's start, and at offset seg_base of the packet payload) as a journal record. */
+/* Rewrites before upto can no longer be repeated: a retransmission starting before the floor
+ * is dropped (see stream_help).  The floor only moves on. */
+static void journal_forget(struct stream_dir *sd, uint32_t upto)
+{
+	if (!sd->jlost || seq_before(sd->jfloor, upto))
+		sd->jfloor = upto;
+	sd->jlost = 1;
+}
+
 /* Whether one more record of nrun runs and lits literal bytes fits; if not, forget the oldest
  * (the least likely to be sent again: the floor moves past it) and say whether it fits now. */
 static bool journal_room(struct stream_dir *sd, struct block *blk, uint32_t nrun, uint32_t lits)
@@ -157,8 +164,7 @@ static bool journal_room(struct stream_dir *sd, struct block *blk, uint32_t nrun
 		return true;
 	if (!blk->nrec)
 		return false;
-	sd->jfloor = blk->rec[k - 1].seq + blk->rec[k - 1].len;
-	sd->jlost = 1;
+	journal_forget(sd, blk->rec[k - 1].seq + blk->rec[k - 1].len);
 	run0 = k < blk->nrec ? blk->rec[k].run0 : blk->runs_used;
 	for (uint32_t r = run0; r < blk->runs_used; r++)
 		if (blk->runs[r].lit && blk->runs[r].off < text0)
@@ -179,6 +185,8 @@ static bool journal_room(struct stream_dir *sd, struct block *blk, uint32_t nrun
 	return nrun <= JOURNAL_RUN_POOL - blk->runs_used && lits <= JOURNAL_TEXT - blk->text_used;
 }
 
+/* Keep the runs of o from index first on (the new bytes, whose first byte is at seq, the
+ * record's start, and at offset seg_base of the packet payload) as a journal record. */
 static void journal_add(struct stream_dir *sd, struct block *blk, const struct out *o, uint32_t first,
 			uint32_t seq, uint32_t len, uint32_t seg_base)
 {
@@ -189,8 +197,7 @@ static void journal_add(struct stream_dir *sd, struct block *blk, const struct o
 		lits += o->run[i].lit ? o->run[i].len : 0;
 	while (!journal_room(sd, blk, nrun, lits)) {
 		if (!blk->nrec) {
-			sd->jfloor = seq + len;
-			sd->jlost = 1;
+			journal_forget(sd, seq + len);
 			log_rl(LOG_INFO, "stream: a rewrite too large to journal; a retransmission of it "
 			       "will be dropped");
 			return;
@@ -342,6 +349,64 @@ static void stream_undo(struct help_ctx *ctx, const struct stream_proto *sp, voi
 	stream_drop(ctx, res, why);
 }
 
+/* The direction's block, lent now if it has none.  Blocks are lent as their last borrower
+ * left them: a new one starts with an empty journal (another connection's records would be
+ * replayed into this one's retransmissions). */
+static struct block *dir_block(struct pool *pool, struct stream_dir *sd)
+{
+	struct block *blk = pool_block(pool, sd->block);
+
+	if (!blk && (blk = pool_get(pool, &sd->block)))
+		blk->nrec = blk->runs_used = blk->text_used = 0;
+	return blk;
+}
+
+/* The pool took the direction's journal back to lend it elsewhere.  Noted before this
+ * packet may be lent a new, empty block, which would otherwise pass for the journal. */
+static void journal_check(struct pool *pool, struct stream_dir *sd)
+{
+	if (sd->journaled && !pool_block(pool, sd->block)) {
+		journal_forget(sd, sd->next_seq);
+		sd->journaled = 0;
+	}
+}
+
+/* A block to hold bytes back in (pinned when the packet commits).  One client pins only its
+ * share of the pool: holding many unfinished commands must not starve the others' holds and
+ * journals.  Without one the message passes unrewritten, as when no block is free. */
+static bool hold_block(struct help_ctx *ctx, struct stream_dir *sd, struct block **blk)
+{
+	if (!pool_may_pin(ctx->pool, sd->block, ctx->ct->tuple[CT_DIR_ORIGINAL].src.all))
+		log_rl(LOG_WARNING, "ct %u: its client pins its share of the buffers already; an "
+		       "unfinished message passes unrewritten", ctx->ct->id);
+	else if (*blk || (*blk = dir_block(ctx->pool, sd)))
+		return true;
+	else
+		log_rl(LOG_WARNING, "ct %u: no buffer free to hold back an unfinished message; it "
+		       "passes unrewritten (raise --max-conns)", ctx->ct->id);
+	ctx->pool->unheld++;
+	return false;
+}
+
+/* Journal the output of a changed segment's new bytes (from payload offset start on, runs
+ * from first on).  Without a block for it the rewrite leaves unjournalled: the floor moves
+ * past it, so its retransmissions will be dropped. */
+static struct block *journal_commit(struct help_ctx *ctx, struct stream_dir *sd, const struct out *o,
+				    uint32_t first, uint32_t start)
+{
+	const struct pkt *p = &ctx->pkt;
+	struct block *blk = dir_block(ctx->pool, sd);
+
+	if (blk) {
+		journal_add(sd, blk, o, first, p->seq + start, p->len - start, start);
+		return blk;
+	}
+	log_rl(LOG_WARNING, "ct %u: no buffer free to journal a rewrite; a retransmission of it "
+	       "will be dropped (raise --max-conns)", ctx->ct->id);
+	journal_forget(sd, p->seq + p->len);
+	return NULL;
+}
+
 /* Parse the new bytes of a segment (from payload offset start on; the bytes before it were
  * seen already and their first-copy output is in o), compose, and commit the stream state. */
 static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
@@ -378,11 +443,8 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	if (hold < s.base || hold > end || end - hold > sp->hold_max ||
 	    (s.nedit && s.edit[s.nedit - 1].off + s.edit[s.nedit - 1].len > hold))
 		hold = end;
-	if (hold < end && !blk && !(blk = pool_get(ctx->pool, &sd->block))) {
-		log_rl(LOG_WARNING, "ct %u: no buffer free to hold back an unfinished message; it "
-		       "passes unrewritten (raise --max-conns)", ctx->ct->id);
+	if (hold < end && !hold_block(ctx, sd, &blk))
 		hold = end;
-	}
 	out_compose(o, &s, hold, start);
 	changed |= s.carry_len || s.nedit || hold < end;
 	if (o->overflow || (changed && o->len + p->off > STREAM_PKT_MAX)) {
@@ -414,8 +476,8 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		return;
 	}
 	/* Committed: journal the new bytes' output, keep what is held, advance. */
-	if (changed && (blk || (blk = pool_get(ctx->pool, &sd->block))))
-		journal_add(sd, blk, o, first, p->seq + start, p->len - start, start);
+	if (changed)
+		blk = journal_commit(ctx, sd, o, first, start);
 	if (blk) {
 		uint64_t cend = s.base + s.carry_len;
 
@@ -433,7 +495,10 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		sd->corr_seq = p->seq;
 	}
 	sd->hold_len = (uint32_t)(end - hold);
-	pool_pin(ctx->pool, sd->block, sd->hold_len > 0);
+	if (sd->hold_len)	/* cannot fail: hold_block found room */
+		pool_pin(ctx->pool, sd->block, ctx->ct->tuple[CT_DIR_ORIGINAL].src.all);
+	else
+		pool_unpin(ctx->pool, sd->block);
 	sd->next_seq = p->seq + p->len;
 	sd->next_off += s.len;
 	sd->dropped = sd->redo = 0;
@@ -458,6 +523,7 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	res->help_info_len = sizeof(*k);
 	if (ctx->fresh || !sd->synced)
 		stream_resume(ctx, sp, sd, parser, k);
+	journal_check(ctx->pool, sd);
 	if (p->tcp_flags & PKT_TCP_SYN) {
 		/* Data on a SYN is no command (the kernel parses established packets only): the
 		 * stream starts after it, at a boundary found later. */
@@ -492,7 +558,7 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		log_rl(LOG_INFO, "ct %u: gap in the stream, resynchronising", ctx->ct->id);
 		sd->synced = 0;
 		sd->hold_len = 0;
-		pool_pin(ctx->pool, sd->block, false);
+		pool_unpin(ctx->pool, sd->block);
 		sd->next_seq = p->seq;
 	}
 	if (seq_before(p->seq, sd->next_seq)) {
@@ -500,14 +566,15 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		uint32_t old = seq_before(end, sd->next_seq) ? end : sd->next_seq;
 		struct block *blk = pool_block(ctx->pool, sd->block);
 
-		if (sd->journaled && !blk) {	/* the pool took the journal back */
-			sd->jfloor = sd->next_seq;
-			sd->jlost = 1;
-			sd->journaled = 0;
-		}
 		if (sd->jlost && seq_before(p->seq, sd->jfloor)) {
-			/* Rewrites before the floor are forgotten: passing the bytes as they are
-			 * would leak what they rewrote and shift the stream. */
+			/* Rewrites before the floor are forgotten (the journal was full, taken back,
+			 * or never had a block).  Passed as they are, the bytes would leak what was
+			 * rewritten (a private address) and contradict the kernel's sequence
+			 * correction.  Dropped instead: when the receiver has the first copy, its
+			 * next acknowledgement moves the sender on; when it has not, every copy is
+			 * dropped and the connection stalls, as with the kernel's helper when it
+			 * cannot mangle — a stall, never a leak. */
+			ctx->pool->unrepeated++;
 			stream_drop(ctx, res, "a retransmission of bytes whose rewrite is forgotten");
 			return;
 		}

@@ -32,7 +32,8 @@ struct stream_dir {
 	uint8_t dropped;        /* drop_seq/drop_len are set */
 	uint8_t redo;           /* redo_seq/redo_len are set */
 	uint8_t journaled;      /* the block holds journal records */
-	uint8_t jlost;          /* rewrites before jfloor were forgotten (journal full or taken) */
+	uint8_t jlost;          /* rewrites before jfloor were forgotten (journal full, taken back
+				 * or never lent: see journal_forget) */
 	uint32_t jfloor;
 };
 

@@ -4,7 +4,7 @@
  * gaps, conntrack ends, with and without NAT, IPv4 and IPv6, expectations created through a
  * fake ctnetlink (tests/unit/fakect.c) or riding in the verdict — every verdict checked.
  * PPTP's calls go to fakect's model of the nfh_pptp module: never added twice, never removed
- * unadded; once the conntrack has ended no NAT call ID may stay held.
+ * unadded; once the conntrack has ended no NAT call ID and no pool pin may stay held.
  *
  * Input: two bytes of settings, then records [flags][len][len bytes] (flag bit 6: len is two
  * bytes, big-endian, so a record may exceed 255 bytes: a TFTP request over 512, a full
@@ -256,6 +256,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dispatch_conn_end(&r.dp, r.c.ct.id, &r.c.ct.tuple[CT_DIR_ORIGINAL]);
 	if (pptp_nat_ids_held())
 		fail(r.proto, r.id, "NAT call IDs still held after the conntrack ended");
+	for (uint32_t i = 0; i < r.dp.pool.count; i++)
+		if (r.dp.pool.pinned[i])
+			fail(r.proto, r.id, "a pool block still pinned after the conntrack ended");
 	dispatch_free(&r.dp);
 	return 0;
 }

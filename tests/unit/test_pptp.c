@@ -2,7 +2,8 @@
 /* Tests for the PPTP helper end to end in userspace: queued packet -> dispatch -> verdict and
  * the nfh_pptp module's calls (fakect records them).  Outgoing and incoming calls, teardown,
  * NAT call-ID rewriting both ways, several calls on one connection, colliding call IDs of two
- * clients behind one NAT, messages split across segments, malformed streams, a capture. */
+ * clients behind one NAT, one client's bound on NAT IDs, messages split across segments,
+ * malformed streams, a capture. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -393,6 +394,66 @@ static void test_types_split(void)
 	t_free(&t);
 }
 
+/* Send one message on connection c of t's dispatcher (dir 0: the client), as one segment. */
+static void conn_msg(struct t *t, struct qmsg_conn *c, int dir, unsigned type, int call_id, int peer, int result)
+{
+	uint32_t n = msg(t->b, type, call_id, peer, result);
+
+	pt_send_bin(&t->dp, c, dir, 0, t->b, n, NULL, &t->v);
+}
+
+static void conn_start(struct t *t, struct qmsg_conn *c, const char *client, uint32_t id)
+{
+	qmsg_conn_init(c, AF_INET, client, (uint16_t)(30000 + id % 1000), "10.0.2.2", 1723, "10.0.2.1", id);
+	pt_handshake(&t->dp, c);
+	conn_msg(t, c, 0, PPTP_SCCRQ, -1, -1, -1);
+	conn_msg(t, c, 1, PPTP_SCCRP, -1, -1, 1);
+}
+
+#define BOUND_CONNS (256 / PPTP_CALLS)	/* NAT_IDS_PER_CLIENT in full sessions */
+
+/* One client (10.0.1.2) holds at most 256 NAT call IDs: past them its calls keep their own
+ * IDs (not moved, not held, still tracked), while another client still gets NAT IDs; all go
+ * back when the conntracks end. */
+static void test_nat_bound(void)
+{
+	static struct qmsg_conn a[BOUND_CONNS + 2], b;
+	unsigned base = pptp_nat_ids_held();
+	struct t t;
+
+	t_init(&t, "10.0.1.2", 41000, true, 400);
+	for (unsigned i = 0; i < BOUND_CONNS; i++) {
+		conn_start(&t, &a[i], "10.0.1.2", 401 + i);
+		for (unsigned j = 0; j < PPTP_CALLS; j++)
+			conn_msg(&t, &a[i], 0, PPTP_OCRQ, (int)(0x2000 + i * PPTP_CALLS + j), -1, -1);
+	}
+	TAP_EQ_U(pptp_nat_ids_held() - base, 256, "pptp nat bound: one client's 256 calls hold 256 NAT IDs");
+	conn_start(&t, &a[BOUND_CONNS], "10.0.1.2", 401 + BOUND_CONNS);
+	conn_msg(&t, &a[BOUND_CONNS], 0, PPTP_OCRQ, 0x20ff, -1, -1);
+	tap_ok(field(&t.v, 12) == -1 && pptp_nat_ids_held() - base == 256,
+	       "pptp nat bound: its 257th call keeps its colliding ID (0x2100 is free): not moved, no NAT ID held "
+	       "(field %d, %u held)", field(&t.v, 12), pptp_nat_ids_held() - base);
+	conn_msg(&t, &a[BOUND_CONNS], 1, PPTP_OCRP, 0x7000, 0x20ff, 1);
+	tap_ok(kcall_is(&t.fake, 0, 1, 0x20ff, 0x20ff, 0x7000) && !t.fake.kmod_wrong,
+	       "pptp nat bound: and is tracked with it, as when no NAT ID is free");
+	conn_start(&t, &b, "10.0.1.3", 450);
+	conn_msg(&t, &b, 0, PPTP_OCRQ, 0x20ff, -1, -1);
+	TAP_EQ_U(field(&t.v, 12), 0x2100, "pptp nat bound: another client's colliding call ID is still moved");
+	TAP_EQ_U(pptp_nat_ids_held() - base, 257, "pptp nat bound: and holds its NAT ID");
+	for (unsigned i = 0; i <= BOUND_CONNS; i++) {
+		dispatch_conn_end(&t.dp, a[i].ct.id, &a[i].ct.tuple[CT_DIR_ORIGINAL]);
+		fakect_master_gone(&t.fake, a[i].ct.id);
+	}
+	dispatch_conn_end(&t.dp, b.ct.id, &b.ct.tuple[CT_DIR_ORIGINAL]);
+	TAP_EQ_U(pptp_nat_ids_held(), base, "pptp nat bound: every NAT ID given back when the conntracks end");
+	conn_start(&t, &a[BOUND_CONNS + 1], "10.0.1.2", 460);
+	conn_msg(&t, &a[BOUND_CONNS + 1], 0, PPTP_OCRQ, 0x2000, -1, -1);
+	TAP_EQ_U(pptp_nat_ids_held() - base, 1, "pptp nat bound: and the client may hold NAT IDs again");
+	dispatch_conn_end(&t.dp, a[BOUND_CONNS + 1].ct.id, &a[BOUND_CONNS + 1].ct.tuple[CT_DIR_ORIGINAL]);
+	tap_ok(!t.fake.kmod_wrong, "pptp nat bound: the module never got a call twice nor one unadded");
+	t_free(&t);
+}
+
 /* tcpdump's pptp.pcap: Windows NT's PNS, one outgoing call (both IDs 0), no NAT. */
 static void test_capture(void)
 {
@@ -425,6 +486,7 @@ void test_pptp(void)
 	test_outgoing();
 	test_incoming();
 	test_nat_collision();
+	test_nat_bound();
 	test_two_calls();
 	test_segments();
 	test_malformed();
