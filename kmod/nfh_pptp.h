@@ -31,6 +31,17 @@ int nfh_expectfn_init(void);
 void nfh_expectfn_exit(void);
 void nfh_expectfn(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
+/* nfh_pptp_gre.c: the kernel's side of one call */
+struct nf_conn *nfh_master_get(struct net *net, const struct nfh_pptp_req *r);
+void nfh_call_tuples(const struct nf_conn *ct, const struct nfh_pptp_req *r,
+		     struct nf_conntrack_tuple *t);
+struct nf_conn *nfh_holder_alloc(struct net *net);
+void nfh_holder_free(struct nf_conn *h);
+int nfh_gre_arm(struct nf_conn *ct, struct nf_conn *holder,
+		struct nf_conntrack_tuple *gre);
+void nfh_gre_release(struct nf_conn *master, struct nf_conn *holder,
+		     const struct nf_conntrack_tuple *gre);
+
 /* nfh_pptp_calls.c: the calls of each master, their keymaps and expectations */
 int nfh_call_add(struct net *net, const struct nfh_pptp_req *r);
 int nfh_call_del(struct net *net, const struct nfh_pptp_req *r);

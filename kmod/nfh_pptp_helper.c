@@ -52,14 +52,22 @@ static int nfh_to_nlattr(struct sk_buff *skb, const struct nf_conn *ct)
 {
 	const struct nfh_pptp_data *d = nfct_help_data(ct);
 
+	if (!d)
+		return 0;
 	return nla_put(skb, CTA_HELP_INFO, sizeof(d->user), d->user);
 }
 
-/* Only user[]: a longer CTA_HELP_INFO is refused, not cut. */
+/*
+ * Only user[]: a longer CTA_HELP_INFO is refused, not cut.  ctnetlink calls
+ * this with attr NULL when CTA_HELP names the helper without CTA_HELP_INFO
+ * (ctnetlink_change_helper, ctnetlink_create_conntrack): nothing to change.
+ */
 static int nfh_from_nlattr(struct nlattr *attr, struct nf_conn *ct)
 {
 	struct nfh_pptp_data *d = nfct_help_data(ct);
 
+	if (!attr || !d)
+		return 0;
 	if (nla_len(attr) > sizeof(d->user))
 		return -EINVAL;
 	nla_memcpy(d->user, attr, sizeof(d->user));
@@ -194,6 +202,11 @@ static void nfh_nat_map(struct nf_conn *ct, const struct nf_conntrack_expect *ex
  * The first GRE packet of a call, from either side, matched one of the call's
  * two expectations.  The other direction's expectation is then redundant: the
  * child's reply tuple (after NAT) is exactly its tuple.
+ *
+ * The expectfn is registered by name, so anyone who may create expectations
+ * (ctnetlink: CAP_NET_ADMIN over a namespace) can attach it to any master:
+ * it acts only on a GRE child of a master of our helper, and leaves any
+ * other connection as the kernel made it.
  */
 void nfh_expectfn(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
@@ -201,11 +214,14 @@ void nfh_expectfn(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 	struct nf_conntrack_expect *other;
 	struct nf_conntrack_tuple t;
 
+	if (!master || nf_ct_protonum(ct) != IPPROTO_GRE ||
+	    nf_ct_l3num(ct) != NFPROTO_IPV4 || !nfh_helper_owns(master))
+		return;
 	ct->proto.gre.timeout = NFH_GRE_TIMEOUT;
 	ct->proto.gre.stream_timeout = NFH_GRE_STREAM_TIMEOUT;
 
 	if (master->status & IPS_NAT_MASK &&
-	    !WARN_ON_ONCE(ct->status & IPS_NAT_DONE_MASK)) {
+	    !(ct->status & IPS_NAT_DONE_MASK)) {
 		nfh_nat_map(ct, exp, NF_NAT_MANIP_SRC);
 		nfh_nat_map(ct, exp, NF_NAT_MANIP_DST);
 		t = ct->tuplehash[IP_CT_DIR_REPLY].tuple;
@@ -233,7 +249,22 @@ int nfh_expectfn_init(void)
 	return 0;
 }
 
+static bool nfh_expect_ours(struct nf_conntrack_expect *exp, void *data)
+{
+	return exp->expectfn == nfh_expectfn;
+}
+
+/*
+ * No expectation may outlive the module with a pointer to nfh_expectfn:
+ * ours go with the helper, but one on another helper's master (named in
+ * CTA_EXPECT_FN) would stay.  Creators find the expectfn by name under RCU
+ * (ctnetlink and the queue's verdict path alike), so once a grace period
+ * has passed after unregistering, none can appear: destroy what is left.
+ * The caller waits for packets already past the lookup (synchronize_net).
+ */
 void nfh_expectfn_exit(void)
 {
 	nf_ct_helper_expectfn_unregister(&nfh_expectfn_reg);
+	synchronize_rcu();
+	nf_ct_expect_iterate_destroy(nfh_expect_ours, NULL);
 }
