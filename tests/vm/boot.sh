@@ -33,7 +33,7 @@ deny=$(protos_deny); [ "$MODE" = kernel ] && deny=
 timeout -k 5 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp "${NFH_SMP:-1}" -nic none \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$K/vmlinuz" -initrd "$K/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1 NFH_ROOT=$ROOT NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))" \
+	-append "console=ttyS0 quiet panic=-1 oops=panic NFH_ROOT=$ROOT NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$OUT",mount_tag=results,security_model=none,multidevs=remap \
 	< /dev/null > "$OUT/console.log" 2>&1

@@ -12,6 +12,7 @@
 set -u
 VM=$(cd "$(dirname "$0")" && pwd)
 . "$VM/protos.sh"
+. "$VM/kernellog.sh"
 OUT=$1 BOOTS=$2; shift 2
 ORACLE=${NFH_ORACLE:-6.1}/kernel
 
@@ -51,8 +52,23 @@ same() {
 	done
 }
 
+# kernel_log BOOT: the guest's kernel logged nothing of NFH_KERNEL_LOG_BAD, in the log it saved
+# at the end (dmesg.txt: warnings) or on the console (an oops or panic ends the boot early).
+kernel_log() {
+	local o=$OUT/$1 bad
+	[ -e "$o/not-booted" ] && return
+	if [ ! -e "$o/dmesg.txt" ]; then
+		bad=$(grep -a -m1 -E "$NFH_KERNEL_LOG_BAD" "$o/console.log" 2>/dev/null | tr -d '\r')
+		check 1 "$1 kernel log: the guest saved none${bad:+; console: $bad} (see $o/console.log)"
+		return
+	fi
+	bad=$(cat "$o/dmesg.txt" "$o/console.log" 2>/dev/null | grep -a -m1 -E "$NFH_KERNEL_LOG_BAD" | tr -d '\r')
+	check "$([ -z "$bad" ]; echo $?)" "$1 kernel log clean${bad:+: $bad}"
+}
+
 PROTOS=$(for s in "$@"; do echo "${s%%/*}"; done | awk '!seen[$0]++')
 for b in $BOOTS; do
+	kernel_log "$b"
 	m=${b#*/}
 	[ "$m" = nfhelper ] && expect "$b" _errors badproto ok
 	for p in $PROTOS; do

@@ -67,5 +67,7 @@ for p in $(protos_all); do
 	deny=$(proto_load "$p" && echo "$PROTO_DENY")
 	echo "_boot $p/modules $(awk '{ print $1 }' /proc/modules | grep -E "$deny" | sort | paste -sd ' ' | grep . || echo -)" >> "$NFH_OUT/results.txt"
 done
+# The kernel's log, whole, for compare.sh: BUG, Oops, WARNING or a stall fails the boot.
+dmesg > "$NFH_OUT/dmesg.txt" 2>&1
 echo "done" > "$NFH_OUT/done"
 echo "NFH-MODE $NFH_MODE done"

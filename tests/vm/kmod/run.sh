@@ -9,6 +9,7 @@ set -eu
 VM=$(cd "$(dirname "$0")/.." && pwd)
 ROOT=$(cd "$VM/../.." && pwd)
 . "$VM/kernel.sh"
+. "$VM/kernellog.sh"
 fail=0
 for s in ${KERNELS:-$VM_KERNELS_ALL}; do
 	out=$ROOT/build/vm/out/$s/kmod
@@ -18,6 +19,8 @@ for s in ${KERNELS:-$VM_KERNELS_ALL}; do
 		echo "kmod $s: the guest did not finish (see $out/console.log, trace.txt)"; fail=1
 	fi
 	grep '^not ok' "$r" 2> /dev/null | sed "s/^/kmod $s: /" || true
+	bad=$(grep -a -m1 -E "$NFH_KERNEL_LOG_BAD" "$out/console.log" 2> /dev/null | tr -d '\r') || true
+	[ -z "$bad" ] || { echo "kmod $s: kernel console: $bad"; fail=1; }
 	echo "kmod $s: $(grep -c '^ok' "$r" 2> /dev/null || true) passed, $(grep -c '^not ok' "$r" 2> /dev/null || true) failed"
 	grep -q '^not ok' "$r" 2> /dev/null && fail=1
 done
