@@ -8,9 +8,11 @@
 # for every call (or the time is up) and prints one line per call:
 #   call N rx ok|none KEY    N from 1, KEY the key of the packet received (hex; - none)
 # and the PAC also "call N peer-id ID" (the PNS's call ID as the request reached it: NAT shows).
-#   pptppeer.py pac ADDR CALLS OUTFILE TIMEOUT
-#   pptppeer.py pns SERVER CALLS apart|one OUTFILE TIMEOUT
-# "apart": one control connection per call (the kernel's reference), "one": all calls on one.
+#   pptppeer.py pac ADDR CALLS OUTFILE TIMEOUT [split]
+#   pptppeer.py pns SERVER CALLS apart|one|split OUTFILE TIMEOUT
+# "apart": one control connection per call (the kernel's reference), "one": all calls on one,
+# "split": all on one, every control message sent in pieces (TCP_NODELAY, a pause between
+# them) cut inside its header and inside its call IDs; the PAC's "split" does so for its replies.
 import select
 import socket
 import struct
@@ -23,6 +25,10 @@ OCRQ, OCRP, CCRQ, CDN = 7, 8, 12, 13
 PNS_ID0, PAC_ID0 = 0x0101, 0x0201
 GRE_PROTO_PPP = 0x880B
 GRE_TIME = 8
+# Where "split" cuts a message of each type (byte offsets; the call IDs are at 12-15).
+SPLIT_AT = {SCCRQ: (1, 12, 13, 100), SCCRP: (7, 14), OCRQ: (3, 13, 14, 40), OCRP: (2, 13, 15),
+	CCRQ: (5, 13), CDN: (12, 30), STOPRQ: (8,), STOPRP: (8,)}
+SPLIT_PAUSE = 0.15
 
 
 def log(*a):
@@ -32,6 +38,19 @@ def log(*a):
 def ctrl(mtype, body):
 	"""A control message: header (length, type 1, magic cookie, message type, reserved) + body."""
 	return struct.pack("!HHIHH", 12 + len(body), 1, COOKIE, mtype, 0) + body
+
+
+def send(s, msg, split):
+	"""One control message, whole or (split) in pieces that leave as segments of their own."""
+	if not split:
+		s.sendall(msg)
+		return
+	s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+	cuts = [0] + [c for c in SPLIT_AT.get(struct.unpack("!H", msg[8:10])[0], ()) if c < len(msg)]
+	for a, b in zip(cuts, cuts[1:] + [len(msg)]):
+		s.sendall(msg[a:b])
+		if b < len(msg):
+			time.sleep(SPLIT_PAUSE)
 
 
 def recv_ctrl(s):
@@ -141,7 +160,7 @@ def report(out, got, own_ids, extra=()):
 			f.write(line + "\n")
 
 
-def pac(addr, calls, out, timeout):
+def pac(addr, calls, out, timeout, split=False):
 	"""Serve control connections (one or several: a PNS "apart" opens one per call) until CALLS
 	calls have their Outgoing-Call-Reply, then exchange GRE with the PNS as its control
 	connection's peer address is seen here (the router's, through NAT)."""
@@ -164,14 +183,14 @@ def pac(addr, calls, out, timeout):
 			paddr = dict(conns)[s]
 			mtype, body = recv_ctrl(s)
 			if mtype == SCCRQ:
-				s.sendall(sccrp())
+				send(s, sccrp(), split)
 			elif mtype == OCRQ:
 				peer_id = struct.unpack("!H", body[:2])[0]
 				i = len(peers)
 				own.append(PAC_ID0 + i)
 				peers.append((paddr, peer_id))
 				ids.append("call %d peer-id 0x%04x" % (i + 1, peer_id))
-				s.sendall(ocrp(PAC_ID0 + i, peer_id))
+				send(s, ocrp(PAC_ID0 + i, peer_id), split)
 				log("call", i + 1, "from", paddr, "peer call ID 0x%04x" % peer_id)
 			else:
 				raise ValueError("unexpected control message %d" % mtype)
@@ -187,9 +206,9 @@ def pac(addr, calls, out, timeout):
 				if mtype == CCRQ:
 					cid = struct.unpack("!H", body[:2])[0]
 					mine = own[pns_ids.index(cid)] if cid in pns_ids else 0
-					s.sendall(ctrl(CDN, struct.pack("!HBBHH", mine, 1, 0, 0, 0) + bytes(128)))
+					send(s, ctrl(CDN, struct.pack("!HBBHH", mine, 1, 0, 0, 0) + bytes(128)), split)
 				elif mtype == STOPRQ:
-					s.sendall(ctrl(STOPRP, struct.pack("!BBH", 1, 0, 0)))
+					send(s, ctrl(STOPRP, struct.pack("!BBH", 1, 0, 0)), split)
 					break
 		except (OSError, EOFError, ValueError) as e:
 			log("clearing:", e)
@@ -200,15 +219,16 @@ def pns(server, calls, mode, out, timeout):
 	deadline = time.monotonic() + timeout
 	conns, peers, own = [], [], []
 	s = None
+	split = mode == "split"
 	for i in range(calls):
 		if s is None or mode == "apart":
 			s = socket.create_connection((server, 1723), timeout=max(0.1, deadline - time.monotonic()))
 			conns.append(s)
-			s.sendall(sccrq())
+			send(s, sccrq(), split)
 			mtype, body = recv_ctrl(s)
 			if mtype != SCCRP or body[2] != 1:
 				raise ValueError("no Start-Control-Connection-Reply with result 1")
-		s.sendall(ocrq(PNS_ID0 + i, i + 1))
+		send(s, ocrq(PNS_ID0 + i, i + 1), split)
 		own.append(PNS_ID0 + i)
 		mtype, body = recv_ctrl(s)
 		if mtype != OCRP:
@@ -224,7 +244,7 @@ def pns(server, calls, mode, out, timeout):
 		for i in range(len(peers)):
 			if (i if mode == "apart" else 0) != n:
 				continue
-			c.sendall(ctrl(CCRQ, struct.pack("!HH", own[i], 0)))
+			send(c, ctrl(CCRQ, struct.pack("!HH", own[i], 0)), split)
 			try:
 				c.settimeout(3)
 				mtype, _ = recv_ctrl(c)
@@ -233,7 +253,7 @@ def pns(server, calls, mode, out, timeout):
 			except (OSError, EOFError, ValueError) as e:
 				log("call", i + 1, "clearing:", e)
 		try:
-			c.sendall(ctrl(STOPRQ, struct.pack("!BBH", 1, 0, 0)))
+			send(c, ctrl(STOPRQ, struct.pack("!BBH", 1, 0, 0)), split)
 			recv_ctrl(c)
 		except (OSError, EOFError, ValueError) as e:
 			log("stop:", e)
@@ -243,7 +263,7 @@ def pns(server, calls, mode, out, timeout):
 
 def main():
 	if sys.argv[1] == "pac":
-		pac(sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5]))
+		pac(sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5]), sys.argv[6:7] == ["split"])
 		return 0
 	return pns(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], float(sys.argv[6]))
 
