@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|test|bench|demo|clean]
+# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|test|bench|demo|fresh|clean]
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -9,7 +9,7 @@ B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own fold
 # Every package a fresh Debian 12 machine needs for every target below.
 # (The VM's protocol folders add theirs: PROTO_PKGS in tests/vm/*/proto.sh; the 6.12 kernel comes
 # from backports, see backports_kernel.)
-PKGS="musl-tools ragel clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
+PKGS="musl-tools ragel make clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils nftables conntrack iproute2 python3"
 
 # The tftp/irc/... VM folders name the packages their servers and clients need (PROTO_PKGS).
@@ -214,6 +214,42 @@ kmod() {
 	done
 }
 
+# fresh: what a fresh Debian 12 machine does with a clone of this repository, without a VM:
+# a minimal root (debootstrap, with this machine's Debian sources and nothing else installed),
+# the committed tree cloned into it, then the README's commands deps, build, kmod and unit run
+# inside it as root.  Proves the install steps that this machine's hand-installed packages hide.
+# Downloads a root and every package: not part of test.  FRESH_ROOT chooses the folder.
+fresh() {
+	local root=${FRESH_ROOT:-$B/fresh} codename uris m rc=0
+	codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	apt_install debootstrap git
+	uris=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+	[ -n "$uris" ] || uris=$(awk -v c="$codename" '$1 == "deb" && $3 == c { print $2; exit }' /etc/apt/sources.list)
+	# Never remove a root that still has the host's /proc, /sys or /dev mounted in it.
+	if grep -q " $root/" /proc/mounts; then
+		echo "fresh: $root has mounts inside (an interrupted run?): umount -R them first" >&2; return 1
+	fi
+	mkdir -p "$B"
+	if [ ! -x "$root/usr/bin/apt-get" ]; then
+		rm -rf "$root"
+		debootstrap --variant=minbase "$codename" "$root" "$uris" > "$B/fresh-debootstrap.log" 2>&1 ||
+			{ tail -20 "$B/fresh-debootstrap.log"; echo "fresh: debootstrap failed" >&2; return 1; }
+	fi
+	# This machine's Debian sources (security updates included), as a fresh install has them.
+	rm -f "$root/etc/apt/sources.list" "$root"/etc/apt/sources.list.d/*
+	cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/" 2>/dev/null ||
+		cp /etc/apt/sources.list "$root/etc/apt/"
+	rm -rf "$root/src/nfhelper"; mkdir -p "$root/src"
+	git clone -q "$ROOT" "$root/src/nfhelper"
+	for m in proc sys dev; do mountpoint -q "$root/$m" || mount --rbind "/$m" "$root/$m"; done
+	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /bin/bash -c \
+		'cd /src/nfhelper && ./build.sh deps && ./build.sh && ./build.sh kmod && ./build.sh unit' || rc=$?
+	for m in dev sys proc; do umount -R "$root/$m" 2> /dev/null || true; done
+	[ "$rc" = 0 ] && echo "fresh: a minimal $codename root passed deps, build, kmod and unit" ||
+		echo "fresh: FAILED in the minimal $codename root ($root); see above" >&2
+	return "$rc"
+}
+
 # vm [PROTO | PROTO/SCENARIO ...]: the VM scenarios; KERNELS= / MODES= choose the boots (default:
 # CI's: 6.1 in every mode, 6.12 with nfhelper), e.g. KERNELS=6.12 MODES="nfhelper kernel".
 vm() { release; kmod; tests/vm/run.sh "$@"; }
@@ -228,7 +264,8 @@ kmod)	deps; kmod ;;
 kmodtest) deps; kmod; tests/vm/kmod/run.sh ;;
 test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh ;;
 bench)	deps; bench ;;
+fresh)	fresh ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|fresh|clean]" >&2; exit 2 ;;
 esac
