@@ -6,10 +6,11 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own folders
 
-# Every package a fresh Debian 12 machine needs for every target below.
+# Every package a fresh Debian 12 machine needs for every target below (checked: ./build.sh fresh).
+# make and perl: kmod's kbuild (W=1 runs scripts/kernel-doc).
 # (The VM's protocol folders add theirs: PROTO_PKGS in tests/vm/*/proto.sh; the 6.12 kernel comes
 # from backports, see backports_kernel.)
-PKGS="musl-tools ragel make clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
+PKGS="musl-tools ragel make perl clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils nftables conntrack iproute2 python3"
 
 # The tftp/irc/... VM folders name the packages their servers and clients need (PROTO_PKGS).
