@@ -110,8 +110,8 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		       "accepted as is", qp->id, qp->ct.id, dp->proto->name, ip_proto(qp), qp->cap_len, qp->len);
 		return;
 	}
-	/* enum ip_conntrack_info: IP_CT_IS_REPLY (3) is added for the reply direction. */
-	ctx.dir = qp->ctinfo >= 3 ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
+	/* The kernel's CTINFO2DIR: IP_CT_IS_REPLY is added for the reply direction. */
+	ctx.dir = qp->ctinfo >= IP_CT_IS_REPLY ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
 	ctx.state = conn_get(&dp->conns, qp->ct.id, &qp->ct.tuple[CT_DIR_ORIGINAL], &ctx.fresh);
 	l4->help(&ctx, res);
 	/* A length change under NAT makes the kernel adjust TCP sequence numbers, which it gets

@@ -29,6 +29,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <string.h>
 #include "log.h"
 #include "pool.h"
@@ -534,8 +535,9 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		}
 		return;
 	}
-	/* enum ip_conntrack_info: only ESTABLISHED (0) and ESTABLISHED_REPLY (3) are parsed. */
-	if (!p->len || (ctx->qp->ctinfo != 0 && ctx->qp->ctinfo != 3))
+	/* Only established packets are parsed, as in nf_conntrack_ftp's help. */
+	if (!p->len || (ctx->qp->ctinfo != IP_CT_ESTABLISHED &&
+			ctx->qp->ctinfo != IP_CT_ESTABLISHED_REPLY))
 		return;
 	o.buf = ctx->tmp;
 	o.cap = ctx->tmp_cap;

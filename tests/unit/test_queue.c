@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nfnetlink_queue.h>
@@ -186,7 +187,7 @@ static const uint8_t pkt4[] __attribute__((aligned(4))) = {
 			NLA(8, 1 /* CTA_HELP_NAME */), 'f', 't', 'p', 0,
 			NLA(8, 2 /* CTA_HELP_INFO */), 0, 0, 0, 5,
 		NLA(8, 8 /* CTA_MARK */), B32(0x10),
-	NLA(8, 12 /* NFQA_CT_INFO */), B32(3 /* IP_CT_ESTABLISHED_REPLY */),
+	NLA(8, 12 /* NFQA_CT_INFO */), B32(IP_CT_ESTABLISHED_REPLY),
 	NLA(25, 10 /* NFQA_PAYLOAD */), '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
 		'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', PAD3,
 };
@@ -203,7 +204,7 @@ static const uint8_t pkt6[] __attribute__((aligned(4))) = {
 		NLA(8, 3 /* CTA_STATUS */), B32(0x8),
 		NEST(12, 5 /* CTA_HELP */),
 			NLA(8, 1 /* CTA_HELP_NAME */), 's', 'i', 'p', 0,
-	NLA(8, 12 /* NFQA_CT_INFO */), B32(2 /* IP_CT_NEW */),
+	NLA(8, 12 /* NFQA_CT_INFO */), B32(IP_CT_NEW),
 	NLA(8, 13 /* NFQA_CAP_LEN */), B32(1500),
 	NLA(12, 10 /* NFQA_PAYLOAD */), 0x60, 0, 0, 0, 0x05, 0xc8, 0x11, 0x40,
 };
@@ -218,7 +219,7 @@ static void test_pkt_decode(void)
 	       p.family == NFPROTO_IPV4 && p.queue == 7, "IPv4: header fields, family, queue");
 	tap_ok(p.payload == pkt4 + 276 && p.len == 21 && p.cap_len == 21 && !memcmp(p.payload, "0123", 4),
 	       "IPv4: payload points into the message, cap_len defaults to len");
-	tap_ok(p.has_ct && p.ctinfo == 3 && p.ct.id == 0x11223344 && p.ct.status == 0x18e &&
+	tap_ok(p.has_ct && p.ctinfo == IP_CT_ESTABLISHED_REPLY && p.ct.id == 0x11223344 && p.ct.status == 0x18e &&
 	       p.ct.tcp_state == 3 && !strcmp(p.ct.helper, "ftp") && p.ct.help_info_len == 4 &&
 	       p.ct.help_info[3] == 5, "IPv4: conntrack id, status, state, helper, info");
 	tap_ok(!memcmp(&p.ct.tuple[0], &o4, sizeof(o4)) && p.ct.tuple[1].sport == 21 &&
@@ -228,7 +229,7 @@ static void test_pkt_decode(void)
 	tap_ok(p.id == 0x80000001 && p.hw_protocol == 0x86dd && p.hook == 2 && p.family == NFPROTO_IPV6,
 	       "IPv6: header fields");
 	tap_ok(p.len == 8 && p.cap_len == 1500 && p.payload[0] == 0x60, "IPv6: copied 8 of 1500 bytes");
-	tap_ok(p.has_ct && p.ctinfo == 2 && p.ct.id == 5 && p.ct.tuple[0].l3 == AF_INET6 &&
+	tap_ok(p.has_ct && p.ctinfo == IP_CT_NEW && p.ct.id == 5 && p.ct.tuple[0].l3 == AF_INET6 &&
 	       p.ct.tuple[0].l4 == IPPROTO_UDP && p.ct.tuple[0].src.v6[15] == 1 &&
 	       p.ct.tuple[1].src.v6[15] == 2 && !strcmp(p.ct.helper, "sip") && !p.ct.help_info &&
 	       !p.ct.tcp_state, "IPv6: conntrack, no protoinfo, helper without info");
