@@ -174,6 +174,8 @@ void ct_expect_put(struct nl_msg *m, const struct ct_expect *e)
 	struct ct_tuple mask = e->mask;
 	struct nlattr *nat;
 
+	/* No CTA_EXPECT_ZONE here: in NFQA_EXP, ctnetlink_glue_attach_expect never reads it and
+	 * ctnetlink_alloc_expect gives the expectation the queued conntrack's zone itself. */
 	ct_tuple_put(m, CTA_EXPECT_TUPLE, &e->tuple);
 	/* The kernel parses the mask with the master's family whatever the mask says. */
 	mask.l3 = e->tuple.l3;
@@ -195,13 +197,25 @@ void ct_expect_put(struct nl_msg *m, const struct ct_expect *e)
 	nl_attr_nest_end(m, nat);
 }
 
+void ct_expect_zone_put(struct nl_msg *m, uint16_t zone)
+{
+	/* ctnetlink_parse_zone: absent means zone 0, and a kernel without
+	 * CONFIG_NF_CONNTRACK_ZONES refuses the attribute (EOPNOTSUPP) even for 0. */
+	if (zone)
+		nl_attr_put_be16(m, CTA_EXPECT_ZONE, zone);
+}
+
 struct nlmsghdr *ct_expect_new_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
-				     const struct ct_tuple *master, const struct ct_expect *e)
+				     uint16_t zone, const struct ct_tuple *master,
+				     const struct ct_expect *e)
 {
 	/* Without NLM_F_CREATE ctnetlink_new_expect only updates an existing one (ENOENT). */
 	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_NEW,
 		      NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK, seq, master->l3, 0);
 	ct_tuple_put(m, CTA_EXPECT_MASTER, master);
+	/* ctnetlink_new_expect looks for an existing expectation in the zone, and
+	 * ctnetlink_create_expect for the master there: another zone's master is not found. */
+	ct_expect_zone_put(m, zone);
 	ct_expect_put(m, e);
 	return nl_msg_ok(m) ? m->nlh : NULL;
 }

@@ -66,11 +66,17 @@ struct ct_expect {
 };
 
 /* Put the expectation's attributes (tuple, mask, class, flags, fn, helper, NAT) into the
- * message.  Used inside NFQA_EXP and at the top of IPCTNL_MSG_EXP_NEW. */
+ * message.  Used inside NFQA_EXP and at the top of IPCTNL_MSG_EXP_NEW.  No zone: the verdict
+ * path takes the queued conntrack's own (see ct_expect_zone_put). */
 void ct_expect_put(struct nl_msg *m, const struct ct_expect *e);
-/* Build a whole IPCTNL_MSG_EXP_NEW (with CTA_EXPECT_MASTER = master) asking for an ACK. */
+/* CTA_EXPECT_ZONE for a request about an expectation of a master in zone (ct_info.zone):
+ * put only when zone is not 0, so requests in zone 0 stay as they always were. */
+void ct_expect_zone_put(struct nl_msg *m, uint16_t zone);
+/* Build a whole IPCTNL_MSG_EXP_NEW (with CTA_EXPECT_MASTER = master, found in zone) asking
+ * for an ACK. */
 struct nlmsghdr *ct_expect_new_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
-				     const struct ct_tuple *master, const struct ct_expect *e);
+				     uint16_t zone, const struct ct_tuple *master,
+				     const struct ct_expect *e);
 /* Shaped like the kernel's nf_ct_expect_init: an expectation of class for l3/l4 towards
  * daddr:dport; saddr and sport NULL mean any (a zero mask).  Addresses are taken whole. */
 void ct_expect_init(struct ct_expect *e, uint32_t class, uint8_t l3, const union ct_addr *saddr,

@@ -28,7 +28,7 @@ static void on_signal(int sig)
  * so they exist before the peer can act on the command: in one round trip. */
 static void send_extra(struct setup_socks *s, const struct help_result *res)
 {
-	int errs[HELP_EXP_MAX], err = expect_create_batch(&s->ctreq, &res->master, res->exp, res->nexp - 1, errs);
+	int errs[HELP_EXP_MAX], err = expect_create_batch(&s->ctreq, 0, &res->master, res->exp, res->nexp - 1, errs);
 
 	if (err) {
 		log_rl(LOG_INFO, "cannot create the extra expectations of a packet: %s", strerror(-err));
@@ -44,21 +44,21 @@ static int ct_create(void *arg, const struct ct_tuple *master, const struct ct_e
 {
 	struct setup_socks *s = arg;
 
-	return expect_create_sync(&s->ctreq, master, e);
+	return expect_create_sync(&s->ctreq, 0, master, e);
 }
 
 static int ct_del(void *arg, const struct ct_tuple *tuple)
 {
 	struct setup_socks *s = arg;
 
-	return expect_delete(&s->ctreq, tuple);
+	return expect_delete(&s->ctreq, 0, tuple);
 }
 
 static int ct_flush(void *arg, const struct ct_tuple *master, uint32_t class)
 {
 	struct setup_socks *s = arg;
 
-	return expect_flush(&s->ctreq, master, class);
+	return expect_flush(&s->ctreq, 0, master, class);
 }
 
 static int ct_kmod_call(void *arg, int add, const struct ct_info *master, const struct kmod_call *call)

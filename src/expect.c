@@ -7,32 +7,36 @@
 #include <string.h>
 #include "expect.h"
 
-/* An expectation request naming one tuple (attr CTA_EXPECT_TUPLE or CTA_EXPECT_MASTER). */
+/* An expectation request naming one tuple (attr CTA_EXPECT_TUPLE or CTA_EXPECT_MASTER) in a
+ * zone.  Every request built here reads CTA_EXPECT_ZONE: ctnetlink_get_expect (the tuple's
+ * expectation), ctnetlink_dump_exp_ct (the master) and ctnetlink_del_expect (by tuple) look
+ * in that zone only, zone 0 when absent. */
 static struct nlmsghdr *expect_msg(struct nl_msg *m, void *buf, size_t cap, uint32_t seq, uint8_t type,
-				   uint16_t flags, uint16_t attr, const struct ct_tuple *t)
+				   uint16_t flags, uint16_t attr, uint16_t zone, const struct ct_tuple *t)
 {
 	nl_nfmsg_init(m, buf, cap, NFNL_SUBSYS_CTNETLINK_EXP, type, NLM_F_REQUEST | flags, seq, t->l3, 0);
 	ct_tuple_put(m, attr, t);
+	ct_expect_zone_put(m, zone);
 	return nl_msg_ok(m) ? m->nlh : NULL;
 }
 
 struct nlmsghdr *expect_get_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
-				  const struct ct_tuple *tuple)
+				  uint16_t zone, const struct ct_tuple *tuple)
 {
-	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_GET, NLM_F_ACK, CTA_EXPECT_TUPLE, tuple);
+	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_GET, NLM_F_ACK, CTA_EXPECT_TUPLE, zone, tuple);
 }
 
 struct nlmsghdr *expect_del_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
-				  const struct ct_tuple *tuple)
+				  uint16_t zone, const struct ct_tuple *tuple)
 {
-	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_DELETE, NLM_F_ACK, CTA_EXPECT_TUPLE, tuple);
+	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_DELETE, NLM_F_ACK, CTA_EXPECT_TUPLE, zone, tuple);
 }
 
-int expect_delete(struct nl_sock *s, const struct ct_tuple *tuple)
+int expect_delete(struct nl_sock *s, uint16_t zone, const struct ct_tuple *tuple)
 {
 	uint8_t buf[512] __attribute__((aligned(4)));
 	struct nl_msg m;
-	struct nlmsghdr *nlh = expect_del_build(&m, buf, sizeof(buf), 0, tuple);
+	struct nlmsghdr *nlh = expect_del_build(&m, buf, sizeof(buf), 0, zone, tuple);
 	int err;
 
 	if (!nlh)
@@ -70,10 +74,10 @@ int expect_master_decode(const struct nlmsghdr *nlh, struct ct_tuple *master)
 }
 
 struct nlmsghdr *expect_dump_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
-				   const struct ct_tuple *master)
+				   uint16_t zone, const struct ct_tuple *master)
 {
 	/* ctnetlink_get_expect: a dump that names a master lists that conntrack's expectations. */
-	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, CTA_EXPECT_MASTER, master);
+	return expect_msg(m, buf, cap, seq, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, CTA_EXPECT_MASTER, zone, master);
 }
 
 struct flush {
@@ -92,20 +96,21 @@ static int flush_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int expect_flush(struct nl_sock *s, const struct ct_tuple *master, uint32_t class)
+int expect_flush(struct nl_sock *s, uint16_t zone, const struct ct_tuple *master, uint32_t class)
 {
 	uint8_t buf[512] __attribute__((aligned(4)));
 	struct flush f = { .class = class };
 	struct nl_msg m;
 	int err;
 
-	if (!expect_dump_build(&m, buf, sizeof(buf), 0, master))
+	if (!expect_dump_build(&m, buf, sizeof(buf), 0, zone, master))
 		return -EMSGSIZE;
 	err = nl_sock_request(s, m.nlh, flush_cb, &f);
 	if (err)
 		return err;
+	/* A master's expectations are in its zone (ctnetlink_alloc_expect). */
 	for (unsigned i = 0; i < f.n; i++)
-		if ((err = expect_delete(s, &f.found[i])))
+		if ((err = expect_delete(s, zone, &f.found[i])))
 			return err;
 	return 0;
 }
@@ -128,7 +133,8 @@ static int owner_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const struct ct_expect *e)
+int expect_create_sync(struct nl_sock *s, uint16_t zone, const struct ct_tuple *master,
+		       const struct ct_expect *e)
 {
 	uint8_t buf[1024] __attribute__((aligned(4)));
 	struct nl_msg m;
@@ -136,7 +142,7 @@ int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const s
 	struct nlmsghdr *nlh;
 	int err;
 
-	if (!(nlh = ct_expect_new_build(&m, buf, sizeof(buf), ++s->seq, master, e)))
+	if (!(nlh = ct_expect_new_build(&m, buf, sizeof(buf), ++s->seq, zone, master, e)))
 		return -EMSGSIZE;
 	/* Without NLM_F_EXCL an existing expectation that catches the tuple would be "updated"
 	 * and reported as success even when it belongs to another connection. */
@@ -144,8 +150,10 @@ int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const s
 	err = nl_sock_request(s, nlh, NULL, NULL);
 	if (err != -EEXIST)
 		return err;
-	/* Taken: ours (a retransmitted command) or another connection's? */
-	if (!(nlh = expect_get_build(&m, buf, sizeof(buf), ++s->seq, &e->tuple)))
+	/* Taken: ours (a retransmitted command) or another connection's?  The reply names no
+	 * zone (ctnetlink_exp_dump_expect puts none), but the GET only finds expectations of
+	 * masters in our zone, so the master tuple alone tells. */
+	if (!(nlh = expect_get_build(&m, buf, sizeof(buf), ++s->seq, zone, &e->tuple)))
 		return -EMSGSIZE;
 	err = nl_sock_request(s, nlh, owner_cb, &o);
 	if (err == -ENOENT)	/* it expired in between: count it as taken, another port will do */
@@ -157,18 +165,18 @@ int expect_create_sync(struct nl_sock *s, const struct ct_tuple *master, const s
 	/* Ours, from an earlier message of this connection: it may map elsewhere (another
 	 * announced port), so it is replaced, as nf_ct_expect_related replaces an equal
 	 * expectation of the same master. */
-	err = expect_delete(s, &e->tuple);
+	err = expect_delete(s, zone, &e->tuple);
 	if (err)
 		return err;
-	if (!(nlh = ct_expect_new_build(&m, buf, sizeof(buf), 0, master, e)))
+	if (!(nlh = ct_expect_new_build(&m, buf, sizeof(buf), 0, zone, master, e)))
 		return -EMSGSIZE;
 	nlh->nlmsg_flags |= NLM_F_EXCL;
 	err = nl_sock_request(s, nlh, NULL, NULL);
 	return err == -EEXIST ? -EBUSY : err;
 }
 
-int expect_create_batch(struct nl_sock *s, const struct ct_tuple *master, const struct ct_expect *e,
-			unsigned n, int *errs)
+int expect_create_batch(struct nl_sock *s, uint16_t zone, const struct ct_tuple *master,
+			const struct ct_expect *e, unsigned n, int *errs)
 {
 	uint8_t buf[4096] __attribute__((aligned(4)));
 	size_t len = 0;
@@ -176,7 +184,8 @@ int expect_create_batch(struct nl_sock *s, const struct ct_tuple *master, const 
 	int err;
 
 	for (unsigned i = 0; i < n; i++) {
-		struct nlmsghdr *nlh = ct_expect_new_build(&m, buf + len, sizeof(buf) - len, 0, master, &e[i]);
+		struct nlmsghdr *nlh = ct_expect_new_build(&m, buf + len, sizeof(buf) - len, 0, zone,
+							   master, &e[i]);
 
 		if (!nlh)
 			return -EMSGSIZE;
@@ -189,6 +198,6 @@ int expect_create_batch(struct nl_sock *s, const struct ct_tuple *master, const 
 	/* Taken: by this connection's earlier message (replaced) or another's (reported). */
 	for (unsigned i = 0; i < n; i++)
 		if (errs[i] == -EEXIST)
-			errs[i] = expect_create_sync(s, master, &e[i]);
+			errs[i] = expect_create_sync(s, zone, master, &e[i]);
 	return 0;
 }

@@ -63,7 +63,7 @@ static void test_exp_new_golden(void)
 
 	ct_expect_init(&e, 0, t.l3, &t.src, &t.dst, t.l4, NULL, &t.dport);
 	e.helper = "ftp";
-	nlh = ct_expect_new_build(&m, buf, 512, 0x42, &master, &e);
+	nlh = ct_expect_new_build(&m, buf, 512, 0x42, 0, &master, &e);
 	tap_ok(nlh != NULL, "EXP_NEW builds");
 	if (nlh)
 		tap_bytes(nlh, nlh->nlmsg_len, exp_new_want, sizeof(exp_new_want), "golden: IPCTNL_MSG_EXP_NEW IPv6");
@@ -73,7 +73,7 @@ static void test_exp_new_golden(void)
 	for (size_t cap = 0; cap < sizeof(exp_new_want); cap++) {
 		void *b = malloc(cap ? cap : 1);
 
-		if (ct_expect_new_build(&m, b, cap, 0x42, &master, &e))
+		if (ct_expect_new_build(&m, b, cap, 0x42, 0, &master, &e))
 			bad++;
 		free(b);
 	}
@@ -336,7 +336,7 @@ static void test_exp_new_roundtrip(void)
 	e.nat = true;
 	e.nat_dir = CT_DIR_REPLY;
 	e.nat_tuple = tuple4("198.51.100.1", "0.0.0.0", IPPROTO_TCP, 20, 0);
-	tap_ok(ct_expect_new_build(&m, buf, 1024, 1, &master, &e) != NULL, "EXP_NEW with all options builds");
+	tap_ok(ct_expect_new_build(&m, buf, 1024, 1, 0, &master, &e) != NULL, "EXP_NEW with all options builds");
 	tap_ok(nl_attr_parse(m.nlh, 4, tb, CTA_EXPECT_MAX) == 0 &&
 	       !ct_tuple_decode(tb[CTA_EXPECT_MASTER], &mt) && !ct_tuple_decode(tb[CTA_EXPECT_TUPLE], &tt) &&
 	       !ct_tuple_decode(tb[CTA_EXPECT_MASK], &mk) &&

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests for expectation handling beyond the verdict: the dump and delete messages, reading
  * a dump entry back, the RTP/RTCP pair search and flush by class (help.c) on a stand-in for
- * ctnetlink (fakect). */
+ * ctnetlink (fakect), and the master's conntrack zone in every request built. */
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <netinet/in.h>
@@ -11,6 +12,7 @@
 #include "expect.h"
 #include "fakect.h"
 #include "helper.h"
+#include "nlbytes.h"
 #include "qmsg.h"
 #include "tap.h"
 
@@ -27,23 +29,120 @@ static void test_messages(void)
 	uint16_t port = 5004;
 
 	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 5060, "10.0.2.2", 5060, NULL, 301);
-	nlh = expect_dump_build(&m, buf, sizeof(buf), 7, &c.ct.tuple[0]);
+	nlh = expect_dump_build(&m, buf, sizeof(buf), 7, 0, &c.ct.tuple[0]);
 	tap_ok(nlh && NFNL_SUBSYS_ID(nlh->nlmsg_type) == NFNL_SUBSYS_CTNETLINK_EXP &&
 	       NFNL_MSG_TYPE(nlh->nlmsg_type) == IPCTNL_MSG_EXP_GET && (nlh->nlmsg_flags & NLM_F_DUMP) &&
 	       nl_attr_parse(nlh, sizeof(struct nfgenmsg), tb, CTA_EXPECT_MAX) == 0 &&
 	       tb[CTA_EXPECT_MASTER] && !tb[CTA_EXPECT_TUPLE],
 	       "expect: dump of one master's expectations names only the master");
 	ct_expect_init(&e, 1, AF_INET, NULL, &c.ct.tuple[1].dst, IPPROTO_UDP, NULL, &port);
-	nlh = ct_expect_new_build(&m, buf, sizeof(buf), 8, &c.ct.tuple[0], &e);
+	nlh = ct_expect_new_build(&m, buf, sizeof(buf), 8, 0, &c.ct.tuple[0], &e);
 	tap_ok(nlh && expect_entry_decode(nlh, &x) == 0 && x.class == 1 && x.tuple.dport == 5004 &&
 	       ct_tuple_equal(&x.master, &c.ct.tuple[0]),
 	       "expect: an entry reads back master, tuple and class");
 	nlh->nlmsg_len -= 4;
 	tap_ok(expect_entry_decode(nlh, &x) < 0, "expect: a truncated entry is refused");
-	nlh = expect_del_build(&m, buf, sizeof(buf), 9, &e.tuple);
+	nlh = expect_del_build(&m, buf, sizeof(buf), 9, 0, &e.tuple);
 	tap_ok(nlh && NFNL_MSG_TYPE(nlh->nlmsg_type) == IPCTNL_MSG_EXP_DELETE &&
 	       (nlh->nlmsg_flags & NLM_F_ACK) && nl_attr_parse(nlh, sizeof(struct nfgenmsg), tb,
 	       CTA_EXPECT_MAX) == 0 && tb[CTA_EXPECT_TUPLE], "expect: delete names the tuple");
+}
+
+/* Golden requests about a SIP master 10.0.1.2:5060 -> 10.0.2.2:5060 in zone 0 and zone 5,
+ * and its media expectation 10.0.2.2:any -> 10.0.1.2:5004.  ctnetlink_parse_zone reads
+ * CTA_EXPECT_ZONE (7) as be16; zone 0 is not sent, so those bytes are the old ones. */
+#define Z_MASTER TUPLE4(1 /* CTA_EXPECT_MASTER */, V4(10, 0, 1, 2), V4(10, 0, 2, 2), IPPROTO_UDP, 5060, 5060)
+#define Z_TUPLE TUPLE4(2 /* CTA_EXPECT_TUPLE */, V4(10, 0, 2, 2), V4(10, 0, 1, 2), IPPROTO_UDP, 0, 5004)
+#define Z_MASK TUPLE4(3 /* CTA_EXPECT_MASK */, V4(255, 255, 255, 255), V4(255, 255, 255, 255), \
+		      IPPROTO_UDP, 0, 0xffff)
+#define Z_ZONE5 NLA(6, 7 /* CTA_EXPECT_ZONE */), B16(5), PAD2
+#define Z_CLASS_FLAGS NLA(8, 9 /* CTA_EXPECT_CLASS */), B32(1), NLA(8, 8 /* CTA_EXPECT_FLAGS */), B32(0)
+
+static const uint8_t get0[] = { NLMSG(72, 0x0201 /* EXP_GET */, 0x0005 /* REQUEST | ACK */, 3, 0),
+				NFGEN(AF_INET, 0), Z_TUPLE };
+static const uint8_t get5[] = { NLMSG(80, 0x0201, 0x0005, 3, 0), NFGEN(AF_INET, 0), Z_TUPLE, Z_ZONE5 };
+static const uint8_t del0[] = { NLMSG(72, 0x0202 /* EXP_DELETE */, 0x0005, 3, 0), NFGEN(AF_INET, 0), Z_TUPLE };
+static const uint8_t del5[] = { NLMSG(80, 0x0202, 0x0005, 3, 0), NFGEN(AF_INET, 0), Z_TUPLE, Z_ZONE5 };
+static const uint8_t dump0[] = { NLMSG(72, 0x0201, 0x0301 /* REQUEST | DUMP */, 3, 0),
+				 NFGEN(AF_INET, 0), Z_MASTER };
+static const uint8_t dump5[] = { NLMSG(80, 0x0201, 0x0301, 3, 0), NFGEN(AF_INET, 0), Z_MASTER, Z_ZONE5 };
+static const uint8_t new0[] = { NLMSG(192, 0x0200 /* EXP_NEW */, 0x0405 /* REQUEST | ACK | CREATE */, 3, 0),
+				NFGEN(AF_INET, 0), Z_MASTER, Z_TUPLE, Z_MASK, Z_CLASS_FLAGS };
+static const uint8_t new5[] = { NLMSG(200, 0x0200, 0x0405, 3, 0), NFGEN(AF_INET, 0), Z_MASTER, Z_ZONE5,
+				Z_TUPLE, Z_MASK, Z_CLASS_FLAGS };
+
+enum zmsg { Z_GET, Z_DEL, Z_DUMP, Z_NEW };
+
+static struct nlmsghdr *zone_build(enum zmsg kind, struct nl_msg *m, void *b, size_t cap, uint16_t zone,
+				   const struct ct_tuple *master, const struct ct_expect *e)
+{
+	switch (kind) {
+	case Z_GET:
+		return expect_get_build(m, b, cap, 3, zone, &e->tuple);
+	case Z_DEL:
+		return expect_del_build(m, b, cap, 3, zone, &e->tuple);
+	case Z_DUMP:
+		return expect_dump_build(m, b, cap, 3, zone, master);
+	default:
+		return ct_expect_new_build(m, b, cap, 3, zone, master, e);
+	}
+}
+
+/* Each request that names a master or an expectation, golden and read back: the zone, and
+ * the tuple the kernel looks up in it. */
+static void test_zone_messages(void)
+{
+	static const struct {
+		enum zmsg kind;
+		uint16_t zone;
+		const uint8_t *want;
+		size_t len;
+		const char *desc;
+	} cases[] = {
+		{ Z_GET, 0, get0, sizeof(get0), "EXP_GET of a tuple, zone 0: no CTA_EXPECT_ZONE" },
+		{ Z_GET, 5, get5, sizeof(get5), "EXP_GET of a tuple, zone 5 (ctnetlink_get_expect)" },
+		{ Z_DEL, 0, del0, sizeof(del0), "EXP_DELETE, zone 0: no CTA_EXPECT_ZONE" },
+		{ Z_DEL, 5, del5, sizeof(del5), "EXP_DELETE, zone 5 (ctnetlink_del_expect)" },
+		{ Z_DUMP, 0, dump0, sizeof(dump0), "EXP_GET dump of a master, zone 0: no CTA_EXPECT_ZONE" },
+		{ Z_DUMP, 5, dump5, sizeof(dump5), "EXP_GET dump of a master, zone 5 (ctnetlink_dump_exp_ct)" },
+		{ Z_NEW, 0, new0, sizeof(new0), "EXP_NEW, zone 0: no CTA_EXPECT_ZONE" },
+		{ Z_NEW, 5, new5, sizeof(new5), "EXP_NEW, zone 5 (ctnetlink_new_expect, _create_expect)" },
+	};
+	struct qmsg_conn c;
+	struct ct_expect e;
+	uint16_t port = 5004;
+
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 5060, "10.0.2.2", 5060, NULL, 304);
+	c.ct.tuple[0].l4 = c.ct.tuple[1].l4 = IPPROTO_UDP;
+	ct_expect_init(&e, 1, AF_INET, &c.ct.tuple[1].src, &c.ct.tuple[1].dst, IPPROTO_UDP, NULL, &port);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct nlattr *tb[CTA_EXPECT_MAX + 1];
+		const struct ct_tuple *named = cases[i].kind == Z_GET || cases[i].kind == Z_DEL ?
+					       &e.tuple : &c.ct.tuple[0];
+		uint16_t attr = named == &e.tuple ? CTA_EXPECT_TUPLE : CTA_EXPECT_MASTER, zone = 0;
+		struct ct_tuple back;
+		struct nl_msg m;
+		struct nlmsghdr *nlh = zone_build(cases[i].kind, &m, buf, sizeof(buf), cases[i].zone,
+						  &c.ct.tuple[0], &e);
+		size_t bad = 0;
+
+		if (!tap_ok(nlh != NULL, "zone: %s: builds", cases[i].desc))
+			continue;
+		tap_bytes(nlh, nlh->nlmsg_len, cases[i].want, cases[i].len, cases[i].desc);
+		tap_ok(nl_attr_parse(nlh, sizeof(struct nfgenmsg), tb, CTA_EXPECT_MAX) == 0 &&
+		       !tb[CTA_EXPECT_ZONE] == !cases[i].zone &&
+		       (!tb[CTA_EXPECT_ZONE] || nl_attr_get_be16(tb[CTA_EXPECT_ZONE], &zone)) &&
+		       zone == cases[i].zone && ct_tuple_decode(tb[attr], &back) == 0 &&
+		       ct_tuple_equal(&back, named), "zone: %s: reads back zone %u and the tuple",
+		       cases[i].desc, cases[i].zone);
+		for (size_t cap = 0; cap < cases[i].len; cap++) {
+			void *b = malloc(cap ? cap : 1);
+
+			bad += zone_build(cases[i].kind, &m, b, cap, cases[i].zone, &c.ct.tuple[0], &e) != NULL;
+			free(b);
+		}
+		TAP_EQ_U(bad, 0, "zone: every short buffer refused, none overrun");
+	}
 }
 
 static void ctx_init(struct help_ctx *ctx, struct qmsg_conn *c, struct fakect *f)
@@ -117,6 +216,7 @@ static void test_flush(void)
 void test_expect(void)
 {
 	test_messages();
+	test_zone_messages();
 	test_pair();
 	test_flush();
 }
