@@ -28,7 +28,8 @@ static void on_signal(int sig)
  * so they exist before the peer can act on the command: in one round trip. */
 static void send_extra(struct setup_socks *s, const struct help_result *res)
 {
-	int errs[HELP_EXP_MAX], err = expect_create_batch(&s->ctreq, 0, &res->master, res->exp, res->nexp - 1, errs);
+	int errs[HELP_EXP_MAX], err = expect_create_batch(&s->ctreq, res->zone, &res->master, res->exp,
+							  res->nexp - 1, errs);
 
 	if (err) {
 		log_rl(LOG_INFO, "cannot create the extra expectations of a packet: %s", strerror(-err));
@@ -40,25 +41,25 @@ static void send_extra(struct setup_socks *s, const struct help_result *res)
 }
 
 /* The synchronous path for NAT port selection and for undoing a dropped packet's work. */
-static int ct_create(void *arg, const struct ct_tuple *master, const struct ct_expect *e)
+static int ct_create(void *arg, uint16_t zone, const struct ct_tuple *master, const struct ct_expect *e)
 {
 	struct setup_socks *s = arg;
 
-	return expect_create_sync(&s->ctreq, 0, master, e);
+	return expect_create_sync(&s->ctreq, zone, master, e);
 }
 
-static int ct_del(void *arg, const struct ct_tuple *tuple)
+static int ct_del(void *arg, uint16_t zone, const struct ct_tuple *tuple)
 {
 	struct setup_socks *s = arg;
 
-	return expect_delete(&s->ctreq, 0, tuple);
+	return expect_delete(&s->ctreq, zone, tuple);
 }
 
-static int ct_flush(void *arg, const struct ct_tuple *master, uint32_t class)
+static int ct_flush(void *arg, uint16_t zone, const struct ct_tuple *master, uint32_t class)
 {
 	struct setup_socks *s = arg;
 
-	return expect_flush(&s->ctreq, 0, master, class);
+	return expect_flush(&s->ctreq, zone, master, class);
 }
 
 static int ct_kmod_call(void *arg, int add, const struct ct_info *master, const struct kmod_call *call)

@@ -188,6 +188,7 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	if (qp.has_ct)
 		dispatch_help(dp, &qp, res);
 	res->master = qp.ct.tuple[CT_DIR_ORIGINAL];
+	res->zone = qp.ct.zone;
 	memset(&v, 0, sizeof(v));
 	v.queue = dp->cfg->queue;
 	v.id = qp.id;

@@ -97,6 +97,7 @@ static int find_port(struct help_ctx *ctx, struct ct_expect *e1, struct ct_expec
 		     struct help_result *res)
 {
 	const struct ct_tuple *master = &ctx->ct->tuple[CT_DIR_ORIGINAL];
+	uint16_t zone = ctx->ct->zone;
 	unsigned step = e2 ? 2 : 1;
 	uint16_t want = e2 ? e1->tuple.dport & ~1U : e1->tuple.dport;
 	uint32_t span = (65535U - want - (step - 1)) / step + 1, v = 0;
@@ -108,13 +109,13 @@ static int find_port(struct help_ctx *ctx, struct ct_expect *e1, struct ct_expec
 		if (tries && !walk_next(&w, &v))
 			break;
 		e1->tuple.dport = (uint16_t)(want + step * v);
-		err = ctx->ops->create(ctx->ops_arg, master, e1);
+		err = ctx->ops->create(ctx->ops_arg, zone, master, e1);
 		if (!err && e2) {
 			e2->tuple.dport = e1->tuple.dport + 1;
-			err = ctx->ops->create(ctx->ops_arg, master, e2);
+			err = ctx->ops->create(ctx->ops_arg, zone, master, e2);
 			/* As nf_nat_sip: the first of a pair goes again when the second fails. */
 			if (err)
-				ctx->ops->del(ctx->ops_arg, &e1->tuple);
+				ctx->ops->del(ctx->ops_arg, zone, &e1->tuple);
 		}
 		if (!err) {
 			tx_add(res, e1);
@@ -163,13 +164,13 @@ int help_expect_flush(struct help_ctx *ctx, uint32_t class)
 {
 	if (!ctx->ops || !ctx->ops->flush)
 		return -1;
-	return ctx->ops->flush(ctx->ops_arg, &ctx->ct->tuple[CT_DIR_ORIGINAL], class);
+	return ctx->ops->flush(ctx->ops_arg, ctx->ct->zone, &ctx->ct->tuple[CT_DIR_ORIGINAL], class);
 }
 
 void help_expect_rollback(struct help_ctx *ctx, struct help_result *res)
 {
 	for (unsigned i = 0; ctx->ops && i < res->created && i < HELP_EXP_MAX; i++) {
-		int err = ctx->ops->del(ctx->ops_arg, &res->created_tuple[i]);
+		int err = ctx->ops->del(ctx->ops_arg, ctx->ct->zone, &res->created_tuple[i]);
 
 		if (err && err != -ENOENT)
 			log_rl(LOG_WARNING, "ct %u: cannot remove an expectation of a dropped packet: %s",

@@ -50,22 +50,24 @@ struct help_result {
 	unsigned nexp;
 	unsigned created;               /* expectations already created through ctnetlink, */
 	struct ct_tuple created_tuple[HELP_EXP_MAX]; /* removed again if the packet is dropped */
-	struct ct_tuple master;         /* original tuple, to name the master in EXP_NEW */
+	struct ct_tuple master;         /* original tuple, to name the master in EXP_NEW, */
+	uint16_t zone;                  /* and its conntrack zone */
 	unsigned refused;               /* requests refused as malformed (counted, logged) */
 	const uint8_t *help_info;       /* the conntrack's private data as it should be now */
 	uint16_t help_info_len;         /* (sent only when the kernel's copy differs) */
 };
 
 /* ctnetlink as the packet path may use it (the daemon's sockets; NULL in tests and benches
- * that run without a kernel).  create: 0 when e exists for master afterwards, -EBUSY when
- * another connection's expectation holds the tuple, another -errno when synchronous creation
- * cannot be used.  del: remove the expectation with that tuple; 0 or -errno.  flush: remove
- * every expectation of master in class. */
+ * that run without a kernel).  zone is the master's conntrack zone: the kernel finds master
+ * and expectations only in the zone a request names.  create: 0 when e exists for master
+ * afterwards, -EBUSY when another connection's expectation holds the tuple, another -errno
+ * when synchronous creation cannot be used.  del: remove the expectation with that tuple;
+ * 0 or -errno.  flush: remove every expectation of master in class. */
 struct kmod_call;
 struct help_ct_ops {
-	int (*create)(void *arg, const struct ct_tuple *master, const struct ct_expect *e);
-	int (*del)(void *arg, const struct ct_tuple *tuple);
-	int (*flush)(void *arg, const struct ct_tuple *master, uint32_t class);
+	int (*create)(void *arg, uint16_t zone, const struct ct_tuple *master, const struct ct_expect *e);
+	int (*del)(void *arg, uint16_t zone, const struct ct_tuple *tuple);
+	int (*flush)(void *arg, uint16_t zone, const struct ct_tuple *master, uint32_t class);
 	/* The nfh_pptp module (kmod.h): add a call of master, or remove one (call NULL: all). */
 	int (*kmod_call)(void *arg, int add, const struct ct_info *master, const struct kmod_call *call);
 };

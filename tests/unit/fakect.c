@@ -1,17 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fakect: a kernel-free stand-in for the daemon's ctnetlink calls (see fakect.h).  Like the
- * kernel it refuses a tuple another master holds (-EBUSY) and replaces one of its own. */
+ * kernel it refuses a tuple another master holds (-EBUSY), replaces one of its own, and finds
+ * neither master nor expectations in a zone other than the master's (-ENOENT). */
 #include <errno.h>
 #include <string.h>
 #include "fakect.h"
 
-static int fake_create(void *arg, const struct ct_tuple *master, const struct ct_expect *e)
+/* ctnetlink looks masters (nf_conntrack_find_get) and expectations (nf_ct_expect_find_get)
+ * up in the zone a request names: in another zone than the master's, neither is found. */
+static int zone_check(struct fakect *f, uint16_t zone)
+{
+	if (zone == f->zone)
+		return 0;
+	f->wrong_zone++;
+	return -ENOENT;
+}
+
+static int fake_create(void *arg, uint16_t zone, const struct ct_tuple *master, const struct ct_expect *e)
 {
 	struct fakect *f = arg;
 
 	f->calls++;
 	if (f->fail)
 		return f->fail;
+	if (zone_check(f, zone))
+		return -ENOENT;
 	if (f->taken_from && e->tuple.dport >= f->taken_from)
 		return -EBUSY;
 	for (unsigned i = 0; i < 8; i++)
@@ -30,10 +43,13 @@ static int fake_create(void *arg, const struct ct_tuple *master, const struct ct
 	return 0;
 }
 
-static int fake_del(void *arg, const struct ct_tuple *tuple)
+/* ctnetlink_del_expect: nf_ct_expect_find_get in the zone named; all live ones are in f->zone. */
+static int fake_del(void *arg, uint16_t zone, const struct ct_tuple *tuple)
 {
 	struct fakect *f = arg;
 
+	if (zone_check(f, zone))
+		return -ENOENT;
 	for (unsigned i = 0; i < f->nlive; i++)
 		if (ct_tuple_equal(&f->live[i].tuple, tuple)) {
 			f->live[i] = f->live[--f->nlive];
@@ -43,10 +59,13 @@ static int fake_del(void *arg, const struct ct_tuple *tuple)
 	return -ENOENT;
 }
 
-static int fake_flush(void *arg, const struct ct_tuple *master, uint32_t class)
+/* ctnetlink_dump_exp_ct finds the master in the zone named, then deletes go by tuple. */
+static int fake_flush(void *arg, uint16_t zone, const struct ct_tuple *master, uint32_t class)
 {
 	struct fakect *f = arg;
 
+	if (zone_check(f, zone))
+		return -ENOENT;
 	for (unsigned i = 0; i < f->nlive;) {
 		if (f->live[i].class == class) {
 			f->live[i] = f->live[--f->nlive];

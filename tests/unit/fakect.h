@@ -22,6 +22,8 @@ struct fakect {
 	uint16_t taken[8];        /* destination ports held by other connections' expectations */
 	uint16_t taken_from;      /* when non-zero, every port from this one up is taken too */
 	int fail;                 /* when non-zero, every create answers this */
+	uint16_t zone;            /* the master's conntrack zone: requests naming another fail */
+	unsigned wrong_zone;      /* with -ENOENT, as ctnetlink's lookups there; counted here */
 	unsigned calls, dels;     /* creates tried, deletes done */
 	struct ct_expect last;    /* the last expectation created */
 	struct ct_expect live[FAKECT_LIVE];

@@ -125,6 +125,8 @@ struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, i
 	ct = nl_attr_nest_start(&m, NFQA_CT);
 	ct_tuple_put(&m, CTA_TUPLE_ORIG, &c->ct.tuple[0]);
 	ct_tuple_put(&m, CTA_TUPLE_REPLY, &c->ct.tuple[1]);
+	if (c->ct.zone)	/* ctnetlink_dump_zone_id: a zone of both directions, never 0 */
+		nl_attr_put_be16(&m, CTA_ZONE, c->ct.zone);
 	nl_attr_put_be32(&m, CTA_STATUS, c->ct.status);
 	nl_attr_put_be32(&m, CTA_ID, c->ct.id);
 	help = nl_attr_nest_start(&m, CTA_HELP);
@@ -146,6 +148,7 @@ static int exp_decode(const struct nlattr *nest, struct qmsg_verdict *v)
 	    ct_tuple_decode(tb[CTA_EXPECT_TUPLE], &v->exp_tuple) < 0 ||
 	    ct_tuple_decode(tb[CTA_EXPECT_MASK], &v->exp_mask) < 0)
 		return -EINVAL;
+	v->exp_zone = tb[CTA_EXPECT_ZONE] != NULL;
 	if (!tb[CTA_EXPECT_CLASS] || !nl_attr_get_be32(tb[CTA_EXPECT_CLASS], &v->exp_class))
 		v->exp_class = UINT32_MAX;
 	if (tb[CTA_EXPECT_FN] && (fn = nl_attr_get_str(tb[CTA_EXPECT_FN])))

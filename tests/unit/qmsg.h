@@ -40,6 +40,7 @@ struct qmsg_verdict {
 	const uint8_t *payload;
 	uint32_t payload_len;
 	bool has_ct, has_exp, exp_nat;
+	bool exp_zone;           /* CTA_EXPECT_ZONE in NFQA_EXP (never wanted: see ct_expect_put) */
 	struct ct_tuple exp_tuple, exp_mask, nat_tuple;
 	uint32_t nat_dir;
 	uint32_t exp_class;      /* CTA_EXPECT_CLASS; UINT32_MAX when absent */

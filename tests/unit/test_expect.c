@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests for expectation handling beyond the verdict: the dump and delete messages, reading
  * a dump entry back, the RTP/RTCP pair search and flush by class (help.c) on a stand-in for
- * ctnetlink (fakect), and the master's conntrack zone in every request built. */
+ * ctnetlink (fakect), and the master's conntrack zone in every request. */
 #include <errno.h>
 #include <stdlib.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -213,10 +213,45 @@ static void test_flush(void)
 	       "expect flush: only the class named goes");
 }
 
+/* A master in zone 5: the port search, its rollback and a flush name zone 5, so fakect (as
+ * ctnetlink) finds the master and its expectations; a request in another zone finds nothing. */
+static void test_zone_ops(void)
+{
+	struct fakect f = { .taken = { 5004 }, .zone = 5 };
+	struct qmsg_conn c;
+	struct help_ctx ctx;
+	struct help_result res = { 0 };
+	struct ct_expect rtp, rtcp, e;
+	uint16_t p1 = 5004, p2 = 5005, p3 = 6000;
+	int port;
+
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 5060, "10.0.2.2", 5060, "10.0.2.1", 305);
+	c.ct.zone = 5;
+	ctx_init(&ctx, &c, &f);
+	ct_expect_init(&rtp, 1, AF_INET, NULL, &c.ct.tuple[1].dst, IPPROTO_UDP, NULL, &p1);
+	ct_expect_init(&rtcp, 1, AF_INET, NULL, &c.ct.tuple[1].dst, IPPROTO_UDP, NULL, &p2);
+	port = help_expect_nat_pair(&ctx, &rtp, &rtcp, &res);
+	tap_ok(port > 5004 && f.nlive == 2 && res.created == 2 && !f.wrong_zone,
+	       "expect zone 5: the pair search creates in the master's zone (port %d)", port);
+	help_expect_rollback(&ctx, &res);
+	tap_ok(f.nlive == 0 && f.dels == 2 && !f.wrong_zone, "expect zone 5: the rollback deletes in it");
+	ct_expect_init(&e, 2, AF_INET, NULL, &c.ct.tuple[1].dst, IPPROTO_UDP, NULL, &p3);
+	tap_ok(help_expect_nat(&ctx, &e, &res) == 6000 && help_expect_flush(&ctx, 2) == 0 && f.nlive == 0 &&
+	       !f.wrong_zone, "expect zone 5: a flush of the class finds the master and removes it");
+	c.ct.zone = 0;	/* the request names zone 0: the kernel finds no such master */
+	f.calls = 0;
+	e.tuple.dport = 6000;
+	tap_ok(help_expect_nat(&ctx, &e, &res) == -1 && f.calls == 1 && f.wrong_zone == 1 && !f.nlive &&
+	       e.tuple.dport == 6000, "expect zone: a master asked for in another zone: -ENOENT, the "
+	       "expectation left to the verdict");
+	TAP_EQ_I(help_expect_flush(&ctx, 2), -ENOENT, "expect zone: a flush in another zone: -ENOENT");
+}
+
 void test_expect(void)
 {
 	test_messages();
 	test_zone_messages();
 	test_pair();
 	test_flush();
+	test_zone_ops();
 }

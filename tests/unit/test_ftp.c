@@ -268,6 +268,46 @@ static void test_nat_port(void)
 	dispatch_free(&dp);
 }
 
+/* A master in conntrack zone 5 (CTA_ZONE in NFQA_CT): the NAT port search asks ctnetlink
+ * in zone 5, where alone the kernel finds the master (fakect answers -ENOENT elsewhere, and
+ * the announced, taken port would then ride in the verdict).  NFQA_EXP names no zone: the
+ * kernel gives it the queued conntrack's. */
+static void test_nat_zone(void)
+{
+	struct fakect f = { .taken = { 40000 }, .zone = 5 };
+	uint8_t pkt[128], msg[512] __attribute__((aligned(4)));
+	struct help_result res;
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	char want[64];
+	uint16_t port;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	dp.ops = &fakect_ops;
+	dp.ops_arg = &f;
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "10.0.2.1", 52);
+	c.ct.zone = 5;
+	pt_handshake(&dp, &c);
+	pt_seg(&dp, &c, 0, "PORT 10,0,1,2,156,64\r\n", &v);
+	port = f.last.tuple.dport;
+	tap_ok(!f.wrong_zone && f.nlive == 1 && port > 40000 && f.last.nat_tuple.sport == 40000,
+	       "ftp NAT zone 5: created in the master's zone on a free port (%u)", port);
+	snprintf(want, sizeof(want), "PORT 10,0,2,1,%u,%u\r\n", port >> 8, port & 0xff);
+	pt_payload_is(&v, want, "ftp NAT zone 5: PORT announces the port NAT got");
+	tap_ok(!v.has_exp && v.has_ct && v.verdict == NF_ACCEPT,
+	       "ftp NAT zone 5: created synchronously, not again in the verdict");
+	dp.ops = NULL;	/* no ctnetlink: the expectation rides in the verdict */
+	pt_seg(&dp, &c, 1, "227 Entering Passive Mode (10,0,2,2,195,80).\r\n", &v);
+	expect_is(&v, AF_INET, "10.0.1.2", "10.0.2.2", 50000, "ftp NAT zone 5: 227 in the verdict");
+	tap_ok(v.has_exp && !v.exp_zone, "ftp NAT zone 5: NFQA_EXP carries no CTA_EXPECT_ZONE");
+	/* What the daemon's batch of extra expectations (EXP_NEW) is built from. */
+	qmsg_packet(msg, sizeof(msg), &c, 0, 99, pkt, qmsg_tcp(pkt, &c, 0, c.seq[0], 0, "NOOP\r\n", 6));
+	tap_ok(dispatch_packet(&dp, (struct nlmsghdr *)msg, 1, &res) && res.zone == 5 &&
+	       ct_tuple_equal(&res.master, &c.ct.tuple[0]), "ftp zone 5: the result names the master's zone");
+	dispatch_free(&dp);
+}
+
 /* kill -9 and restart: the kernel kept where the lines start, so the new process parses the
  * very next command of an open connection. */
 static void test_restart_kernel_state(void)
@@ -307,6 +347,7 @@ void test_ftp(void)
 	test_child();
 	test_nat_v6();
 	test_nat_port();
+	test_nat_zone();
 	test_restart();
 	test_restart_kernel_state();
 }
