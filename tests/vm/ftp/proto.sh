@@ -48,6 +48,7 @@ proto_scenarios() {
 	bounce-nat      1 4 py      bounce
 	bounce          0 4 py      bounce
 	clash-nat       1 4 py      hold
+	clash-zone-nat  1 4 py      hold
 	TABLE
 }
 
@@ -84,6 +85,7 @@ ftp_row() {
 proto_setup() {
 	ftp_row "$@"
 	[ "$OPT" = hold ] && { T 5 ip -n client addr add 10.0.1.3/24 dev c0 || { setup_fail second-client; return; }; }
+	case $1 in *zone*) ftp_zone || { setup_fail zone; return; } ;; esac
 	vsftpd_start "$FAM" || setup_fail vsftpd
 }
 
@@ -91,6 +93,20 @@ proto_run() {
 	ftp_row "$@"
 	XFER=fail LEAK=no
 	case $KIND in active|passive) ftp_run_curl ;; py) ftp_run_py ;; esac
+}
+
+# clash-zone-nat: clash-nat with every connection through the router in conntrack zone 5, the data
+# connections' expectations too.  The taken port makes nfhelper search a free one through ctnetlink,
+# which finds the master only in the zone the request names (CTA_EXPECT_ZONE).
+ftp_zone() {
+	T 5 ip netns exec router nft -f - <<-N
+	table inet zone {
+		chain raw {
+			type filter hook prerouting priority raw; policy accept;
+			ct zone set 5
+		}
+	}
+	N
 }
 
 # Records the outcome (xfer or leak), the commands vsftpd received, and the passive reply.
