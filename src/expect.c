@@ -179,22 +179,29 @@ int expect_create_batch(struct nl_sock *s, uint16_t zone, const struct ct_tuple 
 			const struct ct_expect *e, unsigned n, int *errs)
 {
 	uint8_t buf[4096] __attribute__((aligned(4)));
-	size_t len = 0;
+	unsigned first = 0, k;
 	struct nl_msg m;
 	int err;
 
-	for (unsigned i = 0; i < n; i++) {
-		struct nlmsghdr *nlh = ct_expect_new_build(&m, buf + len, sizeof(buf) - len, 0, zone,
-							   master, &e[i]);
+	/* As many messages per send as fit the buffer (an IPv6 one is about 300 bytes). */
+	for (; first < n; first = k) {
+		size_t len = 0;
 
-		if (!nlh)
+		for (k = first; k < n; k++) {
+			struct nlmsghdr *nlh = ct_expect_new_build(&m, buf + len, sizeof(buf) - len, 0,
+								   zone, master, &e[k]);
+
+			if (!nlh)
+				break;
+			nlh->nlmsg_flags |= NLM_F_EXCL;
+			len += NLMSG_ALIGN(nlh->nlmsg_len);
+		}
+		if (k == first)
 			return -EMSGSIZE;
-		nlh->nlmsg_flags |= NLM_F_EXCL;
-		len += NLMSG_ALIGN(nlh->nlmsg_len);
+		err = nl_sock_batch(s, buf, len, k - first, errs + first);
+		if (err)
+			return err;
 	}
-	err = nl_sock_batch(s, buf, len, n, errs);
-	if (err)
-		return err;
 	/* Taken: by this connection's earlier message (replaced) or another's (reported). */
 	for (unsigned i = 0; i < n; i++)
 		if (errs[i] == -EEXIST)

@@ -14,8 +14,10 @@
 
 /* Expectations one packet may create, in the order of the commands.  The last rides in the
  * verdict's NFQA_EXP; the others go ahead of it as ctnetlink IPCTNL_MSG_EXP_NEW (a verdict
- * carries only one), so with max_expected 1 the last command wins, as in the kernel. */
-#define HELP_EXP_MAX 4
+ * carries only one), so with max_expected 1 the last command wins, as in the kernel.  16: one
+ * SIP message may open its signalling expectation and every media pair its classes allow
+ * (nf_conntrack_sip: 1 + audio 4 + video 4 + image 2), and all of them are undone together. */
+#define HELP_EXP_MAX 16
 
 /* A protocol's own command-line option (the kernel helper's module parameters): a switch or
  * a number in a range, its value in cfg->opt[index in the protocol's table]; or the kernel

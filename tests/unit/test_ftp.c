@@ -78,6 +78,29 @@ static void test_plain(void)
 	dispatch_free(&dp);
 }
 
+/* A packet may open HELP_EXP_MAX expectations (what one SIP message needs), no more. */
+static void test_many(void)
+{
+	char seg[HELP_EXP_MAX * 32 + 32] = "", *p = seg;
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint64_t before;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, 12);
+	pt_handshake(&dp, &c);
+	for (int i = 0; i <= HELP_EXP_MAX; i++)
+		p += sprintf(p, "PORT 10,0,1,2,156,%d\r\n", 100 + i);
+	before = dp.stats.expectations;
+	pt_seg(&dp, &c, 0, seg, &v);
+	TAP_EQ_U(dp.stats.expectations - before, HELP_EXP_MAX,
+		 "ftp: HELP_EXP_MAX + 1 PORTs in one segment open HELP_EXP_MAX expectations");
+	expect_is(&v, AF_INET, "10.0.2.2", "10.0.1.2", 156 * 256 + 100 + HELP_EXP_MAX - 1,
+		  "ftp: the verdict carries the last one taken");
+	dispatch_free(&dp);
+}
+
 static void test_loose(void)
 {
 	struct helper_cfg lc = cfg;
@@ -342,6 +365,7 @@ static void test_restart_kernel_state(void)
 void test_ftp(void)
 {
 	test_plain();
+	test_many();
 	test_loose();
 	test_nat();
 	test_child();
