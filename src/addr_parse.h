@@ -39,12 +39,9 @@ static inline void addr_tok_reset(struct addr_parse *a)
 	a->ndig = 0;
 }
 
-/* One byte of IPv6 text that may be a hex group or a dotted part: read it as both. */
-static inline void addr_v6_digit(struct addr_parse *a, unsigned c)
+static inline unsigned addr_hexval(unsigned c)
 {
-	a->num = a->num * 16 + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-	a->dec = a->dec * 10 + (c - '0');
-	a->ndig++;
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
 /* A ':' ends a group; a second one in a row is the "::" gap (the syntax allows one). */
