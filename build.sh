@@ -102,11 +102,20 @@ CWARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unus
 # Ragel output is generated: relax only the warnings its -G2 code is known to trigger.
 GENWARN="-Wno-implicit-fallthrough -Wno-unused-variable -Wno-unused-const-variable -Wno-missing-prototypes"
 
+# Each grammars/*.rl into $B/gen/*.c.  Shared rules live in grammars/include/ (not a grammar of
+# their own) and are pulled in by Ragel's `include`: a grammar is regenerated when it or a file
+# it includes is newer than its output.
 grammars() {
+	local rl out inc stale
 	mkdir -p "$B/gen"
 	for rl in grammars/*.rl; do
-		local out="$B/gen/$(basename "${rl%.rl}").c"
-		[ "$out" -nt "$rl" ] || ragel -G2 -o "$out" "$rl"
+		out="$B/gen/$(basename "${rl%.rl}").c"
+		stale=0
+		[ "$out" -nt "$rl" ] || stale=1
+		for inc in $(sed -n 's/^[[:space:]]*include[[:space:]][^"]*"\([^"]*\)".*/\1/p' "$rl"); do
+			[ "$out" -nt "grammars/$inc" ] || stale=1
+		done
+		[ "$stale" = 0 ] || ragel -G2 -o "$out" "$rl"
 	done
 }
 

@@ -35,29 +35,20 @@
 #include <stdbool.h>
 #include "ftp_parser.h"
 
-#define NO_GAP 0xff
-
 %%{
 	machine ftp;
 	access st->;
 	alphtype unsigned char;
 
-	# -- bounded accumulators --------------------------------------------------------
-	action dig   { st->num = st->num * 10 + (fc - '0'); }
-	action push  { if (st->ngroups < 8) st->groups[st->ngroups++] = st->num; st->num = 0; }
+	# octet, ipv4, port16, ipv6: values in st->ap
+	include addr "include/addr.rl";
+
 	action mark  { st->cur.off = POS(fpc); st->marked = 1; }
 	action mend  { st->cur.len = POS(fpc) - st->cur.off; }
 	action delim { st->delim = fc; }
 	action chk   { if (fc != st->delim) fgoto skip; }
 
-	# IPv6: a per-byte lexer intersected with the RFC 4291 syntax below; the syntax
-	# bounds every group to 4 hex digits and every dotted part to 0..255 (written as in
-	# RFC 3986 dec-octet, without leading zeros, as inet_pton wants it).
-	action hx    { st->num = st->num * 16 + hexval(fc); st->dec = st->dec * 10 + (fc - '0');
-	               st->ndig++; }
-	action col   { v6_colon(st); }
-	action dot   { if (st->nv4 < 4) st->v4[st->nv4++] = (uint8_t)st->dec; v6_tok_reset(st); }
-	action v6end { v6_finish(st); }
+	action v6end { addr_v6_finish(&st->ap, st->cur.addr); }
 
 	action fam4  { st->cur.family = 4; }
 	action fam6  { st->cur.family = 6; }
@@ -79,26 +70,8 @@
 
 	sp     = ' ';
 	eol    = sp* '\r'? '\n';
-	octet  = ( digit{1,2} | [01] digit{2} | '2' [0-4] digit | '25' [0-5] ) $dig %push;
-	port16 = ( digit{1,4} | [0-5] digit{4} | '6' [0-4] digit{3} | '65' [0-4] digit{2}
-	         | '655' [0-2] digit | '6553' [0-5] ) $dig %push;
-	h6     = octet ',' octet ',' octet ',' octet ',' octet ',' octet;
-	v4     = octet '.' octet '.' octet '.' octet;
-
-	h16    = xdigit{1,4};
-	dec8   = digit | [1-9] digit | '1' digit{2} | '2' [0-4] digit | '25' [0-5];
-	ls32   = h16 ':' h16 | dec8 '.' dec8 '.' dec8 '.' dec8;
-	v6syn  =                                   ( h16 ':' ){6} ls32
-	       |                              '::' ( h16 ':' ){5} ls32
-	       | (                    h16 )?  '::' ( h16 ':' ){4} ls32
-	       | ( ( h16 ':' ){0,1} h16 )?    '::' ( h16 ':' ){3} ls32
-	       | ( ( h16 ':' ){0,2} h16 )?    '::' ( h16 ':' ){2} ls32
-	       | ( ( h16 ':' ){0,3} h16 )?    '::'   h16 ':'      ls32
-	       | ( ( h16 ':' ){0,4} h16 )?    '::'                ls32
-	       | ( ( h16 ':' ){0,5} h16 )?    '::'                h16
-	       | ( ( h16 ':' ){0,6} h16 )?    '::';
-	v6lex  = ( xdigit @hx | ':' @col | '.' @dot )*;
-	v6     = ( v6syn & v6lex ) %v6end;
+	h6     = octet ',' octet ',' octet ',' octet ',' octet ',' octet;  # groups[0..5]
+	v6     = ipv6 %v6end;
 
 	# RFC 2428: any of ASCII 33..126 but digits.  After an address it must also not be
 	# a byte of that address, or the address would have no end.
@@ -108,7 +81,7 @@
 
 	port_cmd = 'port'i sp+ ( h6 >mark %mend ) eol @port_done;
 	eprt_cmd = 'eprt'i sp
-	           ( dch >mark @delim ( '1' @fam4 dch @chk v4 dch4 @chk
+	           ( dch >mark @delim ( '1' @fam4 dch @chk ipv4 dch4 @chk
 	                              | '2' @fam6 dch @chk v6 dch6 @chk )
 	             port16 dch @chk ) %mend eol @eprt_done;
 
@@ -132,64 +105,12 @@
 
 %% write data noerror nofinal;
 
-static unsigned hexval(unsigned c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
-static void v6_tok_reset(struct ftp_parser *st)
-{
-	st->num = st->dec = 0;
-	st->ndig = 0;
-}
-
-/* A ':' ends a group; a second one in a row is the "::" gap (the syntax allows one). */
-static void v6_colon(struct ftp_parser *st)
-{
-	if (st->ndig) {
-		if (st->ngroups < 8)
-			st->groups[st->ngroups++] = (uint16_t)st->num;
-	} else if (st->colon) {
-		st->gap = st->ngroups;
-	}
-	st->colon = 1;
-	v6_tok_reset(st);
-}
-
-/* Close the last group (hex or dotted), then widen the "::" gap with zero groups. */
-static void v6_finish(struct ftp_parser *st)
-{
-	uint16_t g[8] = { 0 };
-	unsigned n, i;
-
-	if (st->nv4 == 3) {
-		st->v4[3] = (uint8_t)st->dec;
-		if (st->ngroups < 7) {
-			st->groups[st->ngroups++] = (uint16_t)(st->v4[0] << 8 | st->v4[1]);
-			st->groups[st->ngroups++] = (uint16_t)(st->v4[2] << 8 | st->v4[3]);
-		}
-	} else if (st->ndig && st->ngroups < 8) {
-		st->groups[st->ngroups++] = (uint16_t)st->num;
-	}
-	n = st->ngroups;
-	for (i = 0; i < n; i++)
-		g[i < st->gap ? i : i + 8 - n] = st->groups[i];
-	for (i = 0; i < 8; i++) {
-		st->cur.addr[2 * i] = (uint8_t)(g[i] >> 8);
-		st->cur.addr[2 * i + 1] = (uint8_t)g[i];
-	}
-	st->ngroups = 0;
-	v6_tok_reset(st);
-}
-
 static void line_reset(struct ftp_parser *st, uint64_t next)
 {
 	st->line_start = next;
-	st->num = st->dec = 0;
-	st->code = 0;
-	st->ngroups = st->ndig = st->nv4 = 0;
-	st->colon = st->nocand = st->marked = 0;
-	st->gap = NO_GAP;
+	addr_parse_reset(&st->ap);
+	st->code = st->ncode = 0;
+	st->nocand = st->marked = 0;
 	st->delim = 0;
 	st->cur = (struct ftp_match){ 0 };
 }
@@ -201,8 +122,8 @@ static void code_digit(struct ftp_parser *st, unsigned c)
 	static const uint16_t scale[4] = { 1000, 100, 10, 1 };
 
 	st->code = (uint16_t)(st->code * 10 + (c - '0'));
-	st->ndig++;
-	if (st->in_multiline && st->ndig <= 3 && st->code != st->ml_code / scale[st->ndig])
+	st->ncode++;
+	if (st->in_multiline && st->ncode <= 3 && st->code != st->ml_code / scale[st->ncode])
 		st->nocand = 1;
 }
 
@@ -244,15 +165,15 @@ static bool line_done(struct ftp_parser *st, enum ftp_type type, uint64_t end,
 		if (type == FTP_PORT || type == FTP_PASV) {
 			m->family = 4;
 			for (int i = 0; i < 4; i++)
-				m->addr[i] = (uint8_t)st->groups[i];
-			m->port = (uint16_t)(st->groups[4] << 8 | st->groups[5]);
+				m->addr[i] = (uint8_t)st->ap.groups[i];
+			m->port = (uint16_t)(st->ap.groups[4] << 8 | st->ap.groups[5]);
 		} else if (type == FTP_EPRT && m->family == 4) {
 			for (int i = 0; i < 4; i++)
-				m->addr[i] = (uint8_t)st->groups[i];
-			m->port = st->groups[4];
+				m->addr[i] = (uint8_t)st->ap.groups[i];
+			m->port = st->ap.port;
 		} else {
-			/* EPRT |2|: the address went to cur.addr, the port is the only group */
-			m->port = st->groups[0];
+			/* EPRT |2|: the address went to cur.addr */
+			m->port = st->ap.port;
 			m->family = type == FTP_EPSV ? 0 : 6;
 		}
 	}

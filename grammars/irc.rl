@@ -48,17 +48,16 @@
 #include <stdbool.h>
 #include "irc_parser.h"
 
-#define NO_GAP 0xff
-
 %%{
 	machine irc;
 	access st->;
 	alphtype unsigned char;
 
-	# -- bounded accumulators --------------------------------------------------------
+	# port16, ipv6: values in st->ap
+	include addr "include/addr.rl";
+
 	action a4dig { st->a4 = st->a4 * 10 + (fc - '0'); }
 	action fam4  { st->cur.family = 4; }
-	action pdig  { st->port = st->port * 10 + (fc - '0'); }
 	action mark  { st->cur.off = POS(fpc); st->marked = 1; }
 	action mend  { st->cur.len = POS(fpc) - st->cur.off; }
 
@@ -68,13 +67,7 @@
 	action t_tsend { st->cur.type = IRC_TSEND; }
 	action t_schat { st->cur.type = IRC_SCHAT; }
 
-	# IPv6, as in grammars/ftp.rl: a per-byte lexer intersected with the RFC 4291 syntax,
-	# which bounds every group to 4 hex digits and every dotted part to 0..255.
-	action hx    { st->num = st->num * 16 + hexval(fc); st->dec = st->dec * 10 + (fc - '0');
-	               st->ndig++; }
-	action col   { v6_colon(st); }
-	action dot   { if (st->nv4 < 4) st->v4[st->nv4++] = (uint8_t)st->dec; v6_tok_reset(st); }
-	action v6end { v6_finish(st); st->cur.family = 6; }
+	action v6end { addr_v6_finish(&st->ap, st->cur.addr); st->cur.family = 6; }
 
 	action done { if (line_done(st, POS(fpc) + 1, m)) { found = 1; fbreak; } }
 
@@ -92,23 +85,7 @@
 	         | '429' [0-3] digit{6} | '4294' [0-8] digit{5} | '42949' [0-5] digit{4}
 	         | '429496' [0-6] digit{3} | '4294967' [01] digit{2} | '42949672' [0-8] digit
 	         | '429496729' [0-5] ) $a4dig %fam4;
-	port16 = ( digit{1,4} | [0-5] digit{4} | '6' [0-4] digit{3} | '65' [0-4] digit{2}
-	         | '655' [0-2] digit | '6553' [0-5] ) $pdig;
-
-	h16    = xdigit{1,4};
-	dec8   = digit | [1-9] digit | '1' digit{2} | '2' [0-4] digit | '25' [0-5];
-	ls32   = h16 ':' h16 | dec8 '.' dec8 '.' dec8 '.' dec8;
-	v6syn  =                                   ( h16 ':' ){6} ls32
-	       |                              '::' ( h16 ':' ){5} ls32
-	       | (                    h16 )?  '::' ( h16 ':' ){4} ls32
-	       | ( ( h16 ':' ){0,1} h16 )?    '::' ( h16 ':' ){3} ls32
-	       | ( ( h16 ':' ){0,2} h16 )?    '::' ( h16 ':' ){2} ls32
-	       | ( ( h16 ':' ){0,3} h16 )?    '::'   h16 ':'      ls32
-	       | ( ( h16 ':' ){0,4} h16 )?    '::'                ls32
-	       | ( ( h16 ':' ){0,5} h16 )?    '::'                h16
-	       | ( ( h16 ':' ){0,6} h16 )?    '::';
-	v6lex  = ( xdigit @hx | ':' @col | '.' @dot )*;
-	v6     = ( v6syn & v6lex ) %v6end;
+	v6     = ipv6 %v6end;
 
 	# A digit run alone is never IPv6 text, so the two alternatives cannot both end.
 	address = dec32 | v6;
@@ -127,62 +104,12 @@
 
 %% write data noerror nofinal;
 
-static unsigned hexval(unsigned c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
-static void v6_tok_reset(struct irc_parser *st)
-{
-	st->num = st->dec = 0;
-	st->ndig = 0;
-}
-
-/* A ':' ends a group; a second one in a row is the "::" gap (the syntax allows one). */
-static void v6_colon(struct irc_parser *st)
-{
-	if (st->ndig) {
-		if (st->ngroups < 8)
-			st->groups[st->ngroups++] = (uint16_t)st->num;
-	} else if (st->colon) {
-		st->gap = st->ngroups;
-	}
-	st->colon = 1;
-	v6_tok_reset(st);
-}
-
-/* Close the last group (hex or dotted), then widen the "::" gap with zero groups. */
-static void v6_finish(struct irc_parser *st)
-{
-	uint16_t g[8] = { 0 };
-	unsigned n, i;
-
-	if (st->nv4 == 3) {
-		st->v4[3] = (uint8_t)st->dec;
-		if (st->ngroups < 7) {
-			st->groups[st->ngroups++] = (uint16_t)(st->v4[0] << 8 | st->v4[1]);
-			st->groups[st->ngroups++] = (uint16_t)(st->v4[2] << 8 | st->v4[3]);
-		}
-	} else if (st->ndig && st->ngroups < 8) {
-		st->groups[st->ngroups++] = (uint16_t)st->num;
-	}
-	n = st->ngroups;
-	for (i = 0; i < n; i++)
-		g[i < st->gap ? i : i + 8 - n] = st->groups[i];
-	for (i = 0; i < 8; i++) {
-		st->cur.addr[2 * i] = (uint8_t)(g[i] >> 8);
-		st->cur.addr[2 * i + 1] = (uint8_t)g[i];
-	}
-	st->ngroups = 0;
-	v6_tok_reset(st);
-}
-
 static void line_reset(struct irc_parser *st, uint64_t next)
 {
 	st->line_start = next;
-	st->a4 = st->port = st->num = st->dec = 0;
-	st->ngroups = st->ndig = st->nv4 = st->colon = st->marked = 0;
-	st->gap = NO_GAP;
+	st->a4 = 0;
+	st->marked = 0;
+	addr_parse_reset(&st->ap);
 	st->cur = (struct irc_match){ 0 };
 }
 
@@ -202,7 +129,7 @@ static bool line_done(struct irc_parser *st, uint64_t end, struct irc_match *m)
 		*m = st->cur;
 		m->line_start = st->line_start;
 		m->line_end = end;
-		m->port = (uint16_t)st->port;
+		m->port = st->ap.port;
 		if (m->family == 4) {
 			m->addr4 = st->a4;
 			for (int i = 0; i < 4; i++)

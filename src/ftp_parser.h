@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "addr_parse.h"
 
 /* A candidate line longer than this (LF included) never matches: it bounds what NAT must
  * hold back. */
@@ -48,10 +49,8 @@ struct ftp_parser {
 	uint8_t marked;      /* the candidate's replaceable text began at cur.off */
 	/* private to the grammar: bounded accumulators of the current line */
 	uint16_t code, ml_code;      /* reply code; code of the open multi-line reply */
-	uint32_t num, dec;           /* number being read (IPv6: as hex and as decimal) */
-	uint16_t groups[8];
-	uint8_t ngroups, ndig, nv4, gap, colon, nocand, delim;
-	uint8_t v4[4];               /* dotted tail of an IPv6 address */
+	uint8_t ncode, nocand, delim;/* digits of code read; no candidate; EPRT/229 delimiter */
+	struct addr_parse ap;        /* numbers, address and port (grammars/include/addr.rl) */
 	struct ftp_match cur;
 };
 

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "addr_parse.h"
 
 /* RFC 1459 2.3 / RFC 2812 2.3: a message is at most 512 bytes, CR LF included.  A longer
  * candidate line never matches: it also bounds what NAT must hold back. */
@@ -46,11 +47,7 @@ struct irc_parser {
 	uint8_t marked;      /* the candidate's replaceable text (address) began at cur.off */
 	/* private to the grammar: bounded accumulators of the current line */
 	uint32_t a4;                 /* decimal address (the grammar caps it at 2^32 - 1) */
-	uint32_t port;               /* at most 5 digits, capped at 65535 by the grammar */
-	uint32_t num, dec;           /* IPv6 group being read, as hex and as decimal */
-	uint16_t groups[8];
-	uint8_t ngroups, ndig, nv4, gap, colon;
-	uint8_t v4[4];               /* dotted tail of an IPv6 address */
+	struct addr_parse ap;        /* IPv6 address and port (grammars/include/addr.rl) */
 	struct irc_match cur;
 };
 
