@@ -187,7 +187,8 @@ fuzz() {
 		[ -e "$h" ] || continue
 		local name; name=$(basename "${h%.c}")
 		clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I"$B/gen" -Itests/unit \
-			"$h" tests/unit/qmsg.c tests/unit/kstore.c tests/unit/fakect.c tests/unit/split.c tests/unit/split_parsers.c \
+			"$h" tests/unit/qmsg.c tests/unit/kstore.c tests/unit/kseqadj.c tests/unit/fakect.c tests/unit/split.c \
+			tests/unit/split_parsers.c \
 			"$B/fuzzlib/libnfhelper.a" -o "$B/$name"
 		local corpus="$B/corpus/$name"
 		mkdir -p "$corpus"

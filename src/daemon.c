@@ -204,12 +204,13 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 	log_msg(LOG_INFO, "stopping: %llu packets, %llu rewritten, %llu expectations, %llu dropped, "
 		"%llu refused as malformed, %llu connections recycled early, %llu of expected "
 		"connections passed unread; buffers: %llu messages not held back, %llu "
-		"retransmissions dropped without their journal",
+		"retransmissions dropped without their journal, %llu segments dropped with no "
+		"sequence number the kernel's correction maps right",
 		(unsigned long long)dp.stats.packets, (unsigned long long)dp.stats.rewritten,
 		(unsigned long long)dp.stats.expectations, (unsigned long long)dp.stats.dropped,
 		(unsigned long long)dp.stats.refused, (unsigned long long)dp.conns.evicted,
 		(unsigned long long)dp.stats.children, (unsigned long long)dp.pool.unheld,
-		(unsigned long long)dp.pool.unrepeated);
+		(unsigned long long)dp.pool.unrepeated, (unsigned long long)dp.pool.unplaced);
 	/* Closing the queue socket unbinds the queue; the kernel registration stays (see README). */
 	setup_close(&s);
 	dispatch_free(&dp);

@@ -168,6 +168,14 @@ static void fix_checksums(uint8_t *d, const struct pkt *p, uint32_t total)
 	put16(l4 + l4_csum_off(p->l4), c);
 }
 
+void pkt_set_seq(uint8_t *data, const struct pkt *p, uint32_t len, uint32_t seq)
+{
+	uint8_t *s = data + p->l4off + 4;
+
+	s[0] = seq >> 24, s[1] = (seq >> 16) & 0xff, s[2] = (seq >> 8) & 0xff, s[3] = seq & 0xff;
+	fix_checksums(data, p, len);
+}
+
 bool pkt_v6_seqadj_workaround(uint8_t *data, const struct pkt *p)
 {
 	if (p->family != AF_INET6 || p->l4 != IPPROTO_TCP || p->l4off % 4 || p->l4off > 60)

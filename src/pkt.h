@@ -41,6 +41,11 @@ struct pkt_edit {
 int pkt_rewrite(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
 		unsigned nedits, uint8_t *out, uint32_t cap);
 
+/* Set the TCP sequence number of a whole packet (as pkt_rewrite wrote it) and fix its
+ * checksum: the kernel adjusts what the verdict returns, and one correction per direction
+ * cannot place every retransmission (see stream.c). */
+void pkt_set_seq(uint8_t *data, const struct pkt *p, uint32_t len, uint32_t seq);
+
 /* Linux up to at least 6.1 adjusts TCP sequence numbers after an NFQA_PAYLOAD length change
  * with nf_ct_tcp_seqadj_set(), which finds the TCP header at ip_hdrlen(skb) — an IPv4-only
  * reading.  On IPv6 it reads the IHL nibble from the traffic class, takes garbage for the

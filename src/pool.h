@@ -36,6 +36,7 @@ struct pool {
 	/* What the pool's limits cost the stream layer (counted there, printed at exit): */
 	uint64_t unheld;             /* unfinished messages not held back: no block, or over share */
 	uint64_t unrepeated;         /* retransmissions dropped: their rewrite's journal was gone */
+	uint64_t unplaced;           /* segments dropped: no sequence number the kernel maps right */
 };
 
 int pool_init(struct pool *p, uint32_t count, uint32_t block_size);

@@ -9,6 +9,19 @@
  * retransmission is rebuilt from it, never parsed again (parsing again would repeat the
  * protocol's side effects, and give other bytes once ports have moved or bytes were held).
  *
+ * It must also land where its first copy did.  The kernel maps a packet's sequence number
+ * with offset_before or offset_after by its side of correction_pos alone, so a copy of bytes
+ * before a later correction gets that correction's offset_before, which says nothing about
+ * them (a held byte sent with the next segment makes two corrections of opposite sign).  The
+ * stream therefore mirrors the correction as its verdicts set it (kpos, kbefore, kafter) and
+ * knows where each position must reach the receiver: next_seq's place (wdelta), each journal
+ * record's (its wdelta; bytes between records moved as the record after them).  A packet the
+ * kernel would map elsewhere leaves with a sequence number it maps to the right place (we
+ * return the whole packet); with none that fits (or one where a retransmission would set a
+ * correction again) it is dropped and counted.  Acknowledgements of the other direction are
+ * still the kernel's to map: one that falls before the correction is mapped with its
+ * offset_before (the sender may then resend from inside a first copy, which is dropped).
+ *
  * Under NAT an unfinished message whose rewritable part has begun is held back and sent in
  * front of the next segment.  The segment that holds it back must not leave empty: the
  * receiver would not acknowledge it and a Nagle sender would never send the rest.  With
@@ -19,7 +32,7 @@
  * not rewritten (the kernel could not either), but the connection never hangs.
  *
  * A retransmission that also brings new bytes starts at or before the kernel's correction
- * position (corr_seq) whenever an earlier part of it was rewritten with a length change; the
+ * position (kpos) whenever an earlier part of it was rewritten with a length change; the
  * kernel then keeps its correction as it is, so no length change of the new bytes could be
  * expressed.  Such a segment is cut to its old bytes (repeated as the first time); the
  * receiver acknowledges them and the sender sends the rest again, as a segment of its own.
@@ -50,6 +63,7 @@ struct run {
  * run0..run0 + nrun of the block's run pool. */
 struct rec {
 	uint32_t seq, len;
+	int32_t wdelta;     /* where the output's first byte reached the receiver, minus seq */
 	uint16_t run0, nrun;
 };
 
@@ -76,6 +90,50 @@ struct out {
 static bool seq_before(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b) < 0;
+}
+
+/* nf_ct_seq_adjust: what the kernel adds to the sequence number of a packet at seq. */
+static int32_t kadj_off(const struct stream_dir *sd, uint32_t seq)
+{
+	return seq_before(sd->kpos, seq) ? sd->kafter : sd->kbefore;
+}
+
+/* nf_ct_seqadj_set: the verdict returned a packet at seq whose length changed by d. */
+static void kadj_set(struct stream_dir *sd, uint32_t seq, int32_t d)
+{
+	if (d && (sd->kbefore == sd->kafter || seq_before(sd->kpos, seq))) {
+		sd->kpos = seq;
+		sd->kbefore = sd->kafter;
+		sd->kafter += d;
+	}
+}
+
+/* Whether a packet at x changing length by d reaches the receiver at wire.  Only a packet with
+ * new bytes (fresh) may set a correction: a retransmission would count its change a second
+ * time, and acknowledgements would be mapped with it. */
+static bool kadj_fits(const struct stream_dir *sd, uint32_t x, uint32_t wire, int32_t d, bool fresh)
+{
+	bool sets = d && (sd->kbefore == sd->kafter || seq_before(sd->kpos, x));
+
+	return x + (uint32_t)kadj_off(sd, x) == wire && (fresh || !sets);
+}
+
+/* A sequence number for a packet at seq that the kernel maps to wire: seq itself when it
+ * fits, else one on the same side of the correction, else one on the other. */
+static bool kadj_place(const struct stream_dir *sd, uint32_t seq, uint32_t wire, int32_t d,
+		       bool fresh, uint32_t *out)
+{
+	uint32_t a = wire - (uint32_t)sd->kafter, b = wire - (uint32_t)sd->kbefore;
+	bool after = seq_before(sd->kpos, seq);
+	const uint32_t cand[3] = { seq, after ? a : b, after ? b : a };
+
+	for (unsigned i = 0; i < 3; i++) {
+		if (kadj_fits(sd, cand[i], wire, d, fresh)) {
+			*out = cand[i];
+			return true;
+		}
+	}
+	return false;
 }
 
 uint32_t stream_block_size(const struct stream_proto *sp)
@@ -189,7 +247,7 @@ static bool journal_room(struct stream_dir *sd, struct block *blk, uint32_t nrun
 /* Keep the runs of o from index first on (the new bytes, whose first byte is at seq, the
  * record's start, and at offset seg_base of the packet payload) as a journal record. */
 static void journal_add(struct stream_dir *sd, struct block *blk, const struct out *o, uint32_t first,
-			uint32_t seq, uint32_t len, uint32_t seg_base)
+			uint32_t seq, uint32_t len, uint32_t seg_base, int32_t wdelta)
 {
 	uint32_t lits = 0, nrun = o->nrun - first;
 	struct rec *r;
@@ -207,6 +265,7 @@ static void journal_add(struct stream_dir *sd, struct block *blk, const struct o
 	r = &blk->rec[blk->nrec++];
 	r->seq = seq;
 	r->len = len;
+	r->wdelta = wdelta;
 	r->run0 = (uint16_t)blk->runs_used;
 	r->nrun = (uint16_t)nrun;
 	for (uint32_t i = first; i < o->nrun; i++) {
@@ -317,8 +376,8 @@ static void stream_resume(struct help_ctx *ctx, const struct stream_proto *sp, s
 	}
 }
 
-/* Write the composed payload as the packet's new contents. */
-static bool emit(struct help_ctx *ctx, const struct out *o, struct help_result *res)
+/* Write the composed payload as the packet's new contents, at sequence number seq. */
+static bool emit(struct help_ctx *ctx, const struct out *o, uint32_t seq, struct help_result *res)
 {
 	uint32_t cap = ctx->out_cap < STREAM_PKT_MAX ? ctx->out_cap : STREAM_PKT_MAX;
 	int n = pkt_rewrite(ctx->data, &ctx->pkt, &(struct pkt_edit){ 0, ctx->pkt.len, o->buf, o->len },
@@ -326,9 +385,46 @@ static bool emit(struct help_ctx *ctx, const struct out *o, struct help_result *
 
 	if (n < 0)
 		return false;
+	if (seq != ctx->pkt.seq)
+		pkt_set_seq(ctx->out, &ctx->pkt, (uint32_t)n, seq);
 	res->payload = ctx->out;
 	res->payload_len = (uint32_t)n;
 	return true;
+}
+
+/* Where the receiver has (or must get) the first copy of old position x, which starts a
+ * record or lies between two: bytes between length changes all moved alike, so as the
+ * first record at or after x, else as next_seq. */
+static uint32_t wire_of(const struct stream_dir *sd, const struct block *blk, uint32_t x)
+{
+	const struct rec *best = NULL;
+
+	for (uint32_t i = 0; blk && i < blk->nrec; i++) {
+		const struct rec *r = &blk->rec[i];
+
+		if (!seq_before(r->seq, x) && (!best || seq_before(r->seq, best->seq)))
+			best = r;
+	}
+	return x + (uint32_t)(best ? best->wdelta : sd->wdelta);
+}
+
+/* Pass the packet whose output is o (changed or not) so that it reaches the receiver at
+ * wire, and keep the kernel's correction as the verdict sets it.  NULL, or why not. */
+static const char *stream_send(struct help_ctx *ctx, struct stream_dir *sd, const struct out *o,
+			       bool changed, uint32_t wire, bool fresh, struct help_result *res)
+{
+	int32_t d = (int32_t)o->len - (int32_t)ctx->pkt.len;
+	uint32_t seq;
+
+	if (!kadj_place(sd, ctx->pkt.seq, wire, changed ? d : 0, fresh, &seq)) {
+		ctx->pool->unplaced++;
+		return "no sequence number the kernel's correction maps to the segment's place";
+	}
+	if ((changed || seq != ctx->pkt.seq) && (o->overflow || !emit(ctx, o, seq, res)))
+		return "cannot rewrite the segment";
+	if (changed)
+		kadj_set(sd, seq, d);
+	return NULL;
 }
 
 /* As the kernel helpers when an expectation or a rewrite cannot be had: drop the packet and
@@ -393,13 +489,14 @@ static bool hold_block(struct help_ctx *ctx, struct stream_dir *sd, struct block
  * from first on).  Without a block for it the rewrite leaves unjournalled: the floor moves
  * past it, so its retransmissions will be dropped. */
 static struct block *journal_commit(struct help_ctx *ctx, struct stream_dir *sd, const struct out *o,
-				    uint32_t first, uint32_t start)
+				    uint32_t first, uint32_t start, uint32_t wire)
 {
 	const struct pkt *p = &ctx->pkt;
 	struct block *blk = dir_block(ctx->pool, sd);
 
 	if (blk) {
-		journal_add(sd, blk, o, first, p->seq + start, p->len - start, start);
+		journal_add(sd, blk, o, first, p->seq + start, p->len - start, start,
+			    (int32_t)(wire - p->seq - start));
 		return blk;
 	}
 	log_rl(LOG_WARNING, "ct %u: no buffer free to journal a rewrite; a retransmission of it "
@@ -412,7 +509,7 @@ static struct block *journal_commit(struct help_ctx *ctx, struct stream_dir *sd,
  * seen already and their first-copy output is in o), compose, and commit the stream state. */
 static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
 		       void *parser, struct stream_kstate *k, struct out *o, uint32_t start,
-		       bool changed, bool overlap, struct help_result *res)
+		       bool changed, bool overlap, uint32_t wire, struct help_result *res)
 {
 	uint32_t before = o->len;	/* output of the bytes before the new ones */
 	static struct stream_pkt s;	/* large; the packet path runs on one thread */
@@ -423,6 +520,7 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	bool degrade = sd->dropped && sd->drop_seq == p->seq && sd->drop_len == p->len;
 	uint64_t end, hold;
 	uint32_t first = o->seal = o->nrun;
+	const char *why;
 
 	s.carry = blk ? blk->carry : NULL;
 	s.carry_len = blk ? sd->hold_len : 0;
@@ -472,13 +570,13 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		sd->redo_len = p->len;
 		return;
 	}
-	if (changed && !emit(ctx, o, res)) {
-		stream_undo(ctx, sp, parser, saved, res, "cannot rewrite the segment");
+	if ((why = stream_send(ctx, sd, o, changed, wire, true, res))) {
+		stream_undo(ctx, sp, parser, saved, res, why);
 		return;
 	}
 	/* Committed: journal the new bytes' output, keep what is held, advance. */
 	if (changed)
-		blk = journal_commit(ctx, sd, o, first, start);
+		blk = journal_commit(ctx, sd, o, first, start, wire + before);
 	if (blk) {
 		uint64_t cend = s.base + s.carry_len;
 
@@ -489,12 +587,7 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 			memcpy(blk->carry, s.data + (hold - cend), (size_t)(end - hold));
 		}
 	}
-	if (changed && o->len != p->len) {
-		/* The kernel records a correction here (nf_ct_seqadj_set: the packet is after
-		 * the last one); a resynchronised or in-order segment always is. */
-		sd->corr = 1;
-		sd->corr_seq = p->seq;
-	}
+	sd->wdelta = (int32_t)(wire + o->len - p->seq - p->len);
 	sd->hold_len = (uint32_t)(end - hold);
 	if (sd->hold_len)	/* cannot fail: hold_block found room */
 		pool_pin(ctx->pool, sd->block, ctx->ct->tuple[CT_DIR_ORIGINAL].src.all);
@@ -518,6 +611,8 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	bool changed = false;
 	uint32_t start = 0, end = p->seq + p->len;
 	bool overlap = false;
+	const char *why;
+	uint32_t wire;
 	int b;
 
 	res->help_info = (const uint8_t *)k;
@@ -563,8 +658,10 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		pool_unpin(ctx->pool, sd->block);
 		sd->next_seq = p->seq;
 	}
+	wire = p->seq + (uint32_t)sd->wdelta;
 	if (seq_before(p->seq, sd->next_seq)) {
-		/* A retransmission, wholly or in part: its old bytes repeat the first copy. */
+		/* A retransmission, wholly or in part: its old bytes repeat the first copy, and
+		 * land where it did. */
 		uint32_t old = seq_before(end, sd->next_seq) ? end : sd->next_seq;
 		struct block *blk = pool_block(ctx->pool, sd->block);
 
@@ -584,13 +681,14 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 			stream_drop(ctx, res, "a retransmission cuts through an earlier rewrite");
 			return;
 		}
-		if (old != end && sd->corr && !seq_before(sd->corr_seq, p->seq)) {
+		wire = wire_of(sd, blk, p->seq);
+		if (old != end && sd->kbefore != sd->kafter && !seq_before(sd->kpos, p->seq)) {
 			changed = true;	/* cut to the old bytes: see the top of this file */
 			old = end;
 		}
 		if (old == end) {
-			if (changed && (o.overflow || !emit(ctx, &o, res)))
-				stream_drop(ctx, res, "cannot repeat a rewrite");
+			if ((why = stream_send(ctx, sd, &o, changed, wire, false, res)))
+				stream_drop(ctx, res, why);
 			return;
 		}
 		start = old - p->seq;
@@ -601,17 +699,20 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		/* New bytes, but not at a known message start: parse from the next boundary. */
 		b = sp->boundary(data + start, p->len - start);
 		if (b < 0) {
-			sd->next_seq = end;
 			out_add(&o, data + start, p->len - start, start, false);
-			if (changed && (o.overflow || !emit(ctx, &o, res)))
-				stream_drop(ctx, res, "cannot repeat a rewrite");
+			if ((why = stream_send(ctx, sd, &o, changed, wire, true, res))) {
+				stream_drop(ctx, res, why);
+				return;
+			}
+			sd->next_seq = end;
+			sd->wdelta = (int32_t)(wire + o.len - end);
 			return;
 		}
 		out_add(&o, data + start, (uint32_t)b, start, false);
 		start += (uint32_t)b;
 		dir_sync(sp, sd, parser, ctx->dir, p->seq + start);
 	}
-	stream_new(ctx, sp, sd, parser, k, &o, start, changed, overlap, res);
+	stream_new(ctx, sp, sd, parser, k, &o, start, changed, overlap, wire, res);
 }
 
 int stream_line_boundary(const uint8_t *data, uint32_t len)

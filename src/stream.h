@@ -25,8 +25,12 @@ struct stream_dir {
 	uint32_t drop_seq, drop_len; /* a segment dropped once because it would have left empty */
 	uint32_t redo_seq, redo_len; /* an overlapping segment dropped once (see stream.c) */
 	uint32_t block;         /* pool block (held bytes and rewrite journal) + 1; 0 = none */
-	uint32_t corr_seq;      /* where the kernel's sequence correction stands (see stream.c) */
-	uint8_t corr;           /* corr_seq is set: a segment's length was changed */
+	uint32_t jfloor;        /* see jlost */
+	/* The kernel's correction for this direction, as our verdicts set it (nf_ct_seqadj:
+	 * correction_pos, offset_before, offset_after; see stream.c). */
+	uint32_t kpos;
+	int32_t kbefore, kafter;
+	int32_t wdelta;         /* where next_seq's byte reaches the receiver, minus next_seq */
 	uint8_t known;          /* next_seq is set: bytes before it were seen (or skipped) */
 	uint8_t synced;         /* the parser stands at next_off, a message start */
 	uint8_t dropped;        /* drop_seq/drop_len are set */
@@ -34,7 +38,6 @@ struct stream_dir {
 	uint8_t journaled;      /* the block holds journal records */
 	uint8_t jlost;          /* rewrites before jfloor were forgotten (journal full, taken back
 				 * or never lent: see journal_forget) */
-	uint32_t jfloor;
 };
 
 /* What the kernel keeps for us in the conntrack (CTA_HELP_INFO), so that a restarted nfhelper

@@ -26,11 +26,14 @@
  * its NAT rewrite (computed here, in the kernel's format, not by src/ftp.c); a rewritable
  * line whose bytes reached the router in order in at most two accepted segments is rewritten.
  *
- * The kernel keeps one correction per direction: with two length changes in flight it maps
- * acknowledgements and retransmissions of bytes before the older one wrongly.  The harness
- * knows where each first copy went, so it sees when that happens; a stream broken after it is
- * counted as the kernel's limit, not failed (FUZZ_STREAM_STRICT=1 fails it too).
- * FUZZ_STREAM_TRACE=1 prints every step; the counts are printed at exit. */
+ * The kernel keeps one correction per direction (tests/unit/kseqadj.c models it): with two
+ * length changes in flight it would map retransmissions of bytes before the older one
+ * wrongly, so nfhelper sets each segment's sequence number for it, and a segment that lands
+ * elsewhere than its first copy fails.  Acknowledgements stay the kernel's to map: the harness
+ * knows where each first copy went, so it sees one mapped wrongly (or a change recorded at a
+ * packet's start, before it happened, or overtaken by reordering); a stream broken after that
+ * is counted as the kernel's limit, not failed (FUZZ_STREAM_STRICT=1 fails it too).
+ * FUZZ_STREAM_TRACE=1 prints every step and nfhelper's log; the counts are printed at exit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +44,8 @@
 #include "dispatch.h"
 #include "fakect.h"
 #include "ftp.h"
+#include "kseqadj.h"
+#include "log.h"
 #include "pkt.h"
 #include "qmsg.h"
 
@@ -57,13 +62,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define IDEAL_MAX 256
 
 enum fate { F_NOW, F_LOST_BEFORE, F_LOST_AFTER, F_DELAY_BEFORE, F_DELAY_AFTER };
-
-/* One direction of nf_conntrack_seqadj. */
-struct seqadj {
-	uint32_t pos;
-	int32_t before, after;
-	uint32_t end;            /* harness's note: where the packet that set pos ended */
-};
 
 struct line {
 	uint32_t off, len;       /* in app[] */
@@ -101,7 +99,8 @@ static struct world {
 	uint32_t una, nxt;       /* sender: stream offsets acknowledged, highest sent */
 	uint32_t bound[BOUND_MAX]; /* sender: ends of its segments above una (Linux's skbs) */
 	unsigned nbound;
-	struct seqadj adj;
+	struct kseqadj adj;      /* the kernel's correction (tests/unit/kseqadj.c) */
+	uint32_t adj_end;        /* where the packet that set adj.pos ended */
 	uint32_t hwm;            /* router: end of what it accepted */
 	uint8_t rcv[RCV_MAX], have[RCV_MAX];
 	uint32_t rcv_nxt, rcv_end;
@@ -116,8 +115,6 @@ static struct world {
 	struct { uint32_t off; int32_t d; } ideal[IDEAL_MAX];
 	unsigned nideal;
 	uint32_t emitted;        /* 1 + the furthest start of a segment the router passed */
-	uint32_t corr_off;       /* where nfhelper last changed a length (stream.c corr_seq) */
-	bool corr;
 	bool limited;            /* it did: what follows is the kernel's limit, not nfhelper's */
 	bool overtaken;          /* a length changed behind bytes already passed (reordering) */
 	bool reseg;              /* resegmented bytes before a change in a changed packet */
@@ -139,7 +136,7 @@ static void stats_print(void)
 	fprintf(stderr, "fuzz_stream: %lu inputs, %lu segments, %lu router drops; %lu lines, %lu "
 		"rewritable: %lu rewritten, %lu left unrewritten after an unclean passage; %lu "
 		"stale copies (before rcv_nxt) that differed; kernel single-correction limit hit in %lu "
-		"inputs (%lu acks mis-mapped, %lu segments misplaced); a length change behind bytes "
+		"inputs (%lu acks mis-mapped, %lu segments misplaced after one); a length change behind bytes "
 		"passed ahead in %lu; resegmented bytes before a change mapped with it in %lu; %lu of "
 		"these inputs broke the stream\n", st.inputs, st.segments, st.drops, st.lines,
 		st.rewritable, st.rewritten, st.unclean_plain, st.stale_differ, st.limited, st.misacked,
@@ -218,35 +215,6 @@ static void trace(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-/* --- the kernel's sequence adjustment (nf_conntrack_seqadj.c) ------------------------- */
-
-static bool seq_after(uint32_t a, uint32_t b)
-{
-	return (int32_t)(b - a) < 0;
-}
-
-/* nf_ct_seqadj_set: a queued packet at seq changed length by d. */
-static void seqadj_set(uint32_t seq, int32_t d)
-{
-	if (w.adj.before == w.adj.after || seq_after(seq, w.adj.pos)) {
-		w.adj.pos = seq;
-		w.adj.before = w.adj.after;
-		w.adj.after += d;
-	}
-}
-
-/* nf_ct_seq_adjust: this direction's sequence number, and the other's acknowledgement. */
-static uint32_t seqadj_seq(uint32_t seq)
-{
-	return seq + (uint32_t)(seq_after(seq, w.adj.pos) ? w.adj.after : w.adj.before);
-}
-
-static uint32_t seqadj_ack(uint32_t ack)
-{
-	return ack - (uint32_t)(seq_after(ack - (uint32_t)w.adj.before, w.adj.pos) ? w.adj.after :
-				 w.adj.before);
 }
 
 /* --- the application stream ---------------------------------------------------------- */
@@ -402,7 +370,7 @@ static uint32_t ideal_seq(uint32_t seq)
 	int32_t c = 0;
 
 	for (unsigned i = 0; i < w.nideal; i++)
-		if (seq_after(seq, w.isn + w.ideal[i].off))
+		if (kseqadj_after(seq, w.isn + w.ideal[i].off))
 			c += w.ideal[i].d;
 	return seq + (uint32_t)c;
 }
@@ -411,7 +379,7 @@ static uint32_t ideal_ack(uint32_t ack)
 {
 	int32_t c = 0;
 
-	for (unsigned i = 0; i < w.nideal && seq_after(ack - (uint32_t)c, w.isn + w.ideal[i].off); i++)
+	for (unsigned i = 0; i < w.nideal && kseqadj_after(ack - (uint32_t)c, w.isn + w.ideal[i].off); i++)
 		c += w.ideal[i].d;
 	return ack - (uint32_t)c;
 }
@@ -435,21 +403,25 @@ static void resegmented(void)
 static void router_truth(uint32_t a, uint32_t b, uint32_t seq, uint32_t plen)
 {
 	uint32_t pos = seq - w.isn, want = w.rpos[a] ? w.rpos[a] : w.rend[a];
+	/* nfhelper sets each segment's sequence number for the kernel's correction: only an
+	 * acknowledgement the kernel mapped wrongly before (the sender then sends from inside a
+	 * first copy) or a change the kernel placed before it happened excuses a misplacement. */
+	bool excused = w.limited || w.reseg || w.overtaken;
 
 	if (want && want != pos + 1) {
+		if (!excused)
+			fail("a segment from %u lands at receiver %d, its first copy at %u", a,
+			     (int32_t)pos, want - 1);
 		trace("kernel: a segment from %u lands at %d, not %u", a, (int32_t)pos, want - 1);
-		if (ideal_seq(w.isn + a) == seq) {
-			resegmented();
-		} else {
-			w.limited = true;
-			st.misplaced++;
-		}
+		st.misplaced++;
 	} else if (!want && ideal_seq(w.isn + a) != seq) {
 		/* A first copy that reaches the router after later bytes were changed (reordered
-		 * before it): the single correction maps it with their offsets. */
+		 * before it): placed as the bytes around it. */
+		if (!excused)
+			fail("a late first copy from %u lands at receiver %d, not %d", a, (int32_t)pos,
+			     (int32_t)(ideal_seq(w.isn + a) - w.isn));
 		trace("kernel: a late first copy from %u lands at %d, a kernel keeping every "
 		      "correction would put it at %d", a, (int32_t)pos, (int32_t)(ideal_seq(w.isn + a) - w.isn));
-		w.limited = true;
 		st.misplaced++;
 	}
 	if (pos > RCV_MAX || plen > RCV_MAX - pos)
@@ -468,7 +440,8 @@ static void router_truth(uint32_t a, uint32_t b, uint32_t seq, uint32_t plen)
 static bool router(uint32_t off, uint32_t len, struct seg *out)
 {
 	static uint8_t pkt[PKT_MAX], msg[PKT_MAX + 4096] __attribute__((aligned(4)));
-	uint32_t seq = w.isn + off, id = ++w.id, n, plen = len, seen;
+	uint32_t seq = w.isn + off, id = ++w.id, n, plen = len, seen, kseq = seq;
+	const struct kseqadj adj0 = w.adj;	/* as stream.c saw it */
 	const uint8_t *pl = w.app + off;
 	const struct nlmsghdr *nlh;
 	struct help_result res;
@@ -496,8 +469,7 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 	if (v.payload) {
 		if (pkt_parse(v.payload, v.payload_len, &p) < 0 || !pkt_l4_csum_ok(v.payload, v.payload_len))
 			fail("rewritten packet for [%u,%u) is inconsistent", off, off + len);
-		if (p.seq != seq)
-			fail("nfhelper changed the sequence number (the kernel does that)");
+		kseq = p.seq;	/* nfhelper places it for the kernel's correction */
 		pl = v.payload + p.off;
 		plen = p.len;
 	}
@@ -518,7 +490,7 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 	/* Bytes the router passed before come again with another length: the kernel records
 	 * a correction for them again when this one lies after its correction position. */
 	if (plen != len && w.nat && off + len <= seen && !w.limited && !w.overtaken && !w.reseg &&
-	    w.adj.before != w.adj.after && seq_after(seq, w.adj.pos) && seq_after(w.adj.end, seq)) {
+	    w.adj.before != w.adj.after && kseqadj_after(kseq, w.adj.pos) && kseqadj_after(w.adj_end, kseq)) {
 		/* It starts inside the packet whose change set the correction at that packet's
 		 * start: the kernel's placement, shared by every kernel NAT helper. */
 		trace("kernel: a retransmission from %u starts inside the packet whose correction "
@@ -526,16 +498,16 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 		resegmented();
 	}
 	if (plen != len && w.nat && off + len <= seen && !w.limited && !w.overtaken && !w.reseg &&
-	    (w.adj.before == w.adj.after || seq_after(seq, w.adj.pos)))
+	    (w.adj.before == w.adj.after || kseqadj_after(kseq, w.adj.pos)))
 		fail("a retransmission of [%u,%u) changes length by %d after the kernel's correction "
 		     "at stream %d: the kernel counts that change a second time", off, off + len,
 		     (int32_t)plen - (int32_t)len, (int32_t)(w.adj.pos - w.isn));
 	if (plen != len && w.nat) {
 		uint32_t pos0 = w.adj.pos;
 
-		seqadj_set(seq, (int32_t)plen - (int32_t)len);
-		if (w.adj.pos != pos0 || w.adj.pos == seq)
-			w.adj.end = seq + len;
+		kseqadj_set(&w.adj, kseq, (int32_t)plen - (int32_t)len);
+		if (w.adj.pos != pos0 || w.adj.pos == kseq)
+			w.adj_end = kseq + len;
 		if (ideal_set(seq, (int32_t)plen - (int32_t)len) && w.emitted > off + 1 &&
 		    !w.overtaken) {
 			/* Every kernel helper has this under reordering: what passed ahead was
@@ -548,17 +520,21 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 	}
 	if (off + 1 > w.emitted)
 		w.emitted = off + 1;
-	out->seq = w.nat ? seqadj_seq(seq) : seq;
+	out->seq = w.nat ? kseqadj_seq(&w.adj, kseq) : kseq;
 	out->len = plen;
-	/* stream.c's documented rule: old and new bytes starting at or before the last
-	 * length change it made are cut to the old ones; the router stays where it stood. */
+	/* stream.c's documented rule: old and new bytes starting at or before the kernel's
+	 * correction are cut to the old ones; the router stays where it stood. */
 	n = off + len;
-	if (w.nat && off < seen && n > seen && w.corr && w.corr_off >= off) {
+	if (w.nat && off < seen && n > seen && adj0.before != adj0.after && !kseqadj_after(seq, adj0.pos)) {
 		trace("router: [%u,%u) cut to [%u,%u)", off, n, off, seen);
 		n = w.hwm = seen;
-	} else if (w.nat && plen != len && n > seen) {
-		w.corr = true;
-		w.corr_off = off;
+	} else if (w.nat && off < seen && n > seen && plen != len) {
+		/* Taken after stream.c dropped it once: the kernel records the new bytes' change
+		 * at the packet's start, before the change, and nothing can place a later copy
+		 * starting between the two. */
+		trace("kernel: [%u,%u) changes length behind old bytes; the correction stands at %u",
+		      off, n, off);
+		resegmented();
 	}
 	router_truth(off, n, out->seq, plen);
 	memcpy(out->data, pl, plen);
@@ -623,7 +599,7 @@ static void bound_collapse(uint32_t end)
 
 static void sender_ack(uint32_t ack)
 {
-	uint32_t a = w.nat ? seqadj_ack(ack) : ack, r = ack - w.isn;
+	uint32_t a = w.nat ? kseqadj_ack(&w.adj, ack) : ack, r = ack - w.isn;
 	int32_t off = (int32_t)(a - w.isn);
 	unsigned i = 0;
 
@@ -831,6 +807,8 @@ static void world_init(uint8_t cfg)
 	memset(&w, 0, sizeof(w));
 	if (tracing < 0) {
 		tracing = getenv("FUZZ_STREAM_TRACE") != NULL;
+		if (tracing)
+			log_init("nfhelper", 2);
 		strict = getenv("FUZZ_STREAM_STRICT") != NULL;
 	}
 	if (dispatch_init(&w.dp, &ftp_proto, &hc) < 0)

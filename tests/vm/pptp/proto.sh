@@ -21,6 +21,7 @@ PROTO_DENY='(nfct-helper|nf_conntrack|nf_nat)[-_]pptp$'
 PROTO_DIFFERENCES="
 two-calls-nat  apart-nat  kernel tracks one call per control connection: the second call's GRE is never related
 two-calls      apart      kernel tracks one call per control connection: the second call's GRE is never related
+split-nat      apart-nat  kernel reads a message only whole in one segment, and one call per control connection
 "
 
 # The PPP addresses pptpd hands out: its own (one per call) and the clients'.
@@ -39,6 +40,7 @@ proto_scenarios() {
 	apart-nat       1 py   apart
 	two-calls       0 py   one
 	apart           0 py   apart
+	split-nat       1 py   split
 	teardown-nat    1 pptp 1
 	kill-nat        1 pptp 1
 	unload-nat      1 pptp 1
@@ -49,7 +51,7 @@ proto_scenarios() {
 # The call must work: pings cross the PPP link (pptp-linux), GRE of every call reaches the far
 # side with the right key (pptppeer.py).
 proto_outcome() {
-	case $1 in *calls*|apart*) echo "gre ok fail" ;; *) echo "ping ok fail" ;; esac
+	case $1 in *calls*|apart*|split*) echo "gre ok fail" ;; *) echo "ping ok fail" ;; esac
 }
 
 # nf_conntrack_pptp is IPv4 only.
@@ -87,8 +89,9 @@ proto_setup() {
 	pptp_syslog || { setup_fail syslogd; return; }
 	if [ "$KIND" = py ]; then
 		# Python's start alone can take seconds on a loaded TCG guest.
+		[ "$N" = split ] && { pptp_lossy || { setup_fail lossy; return; }; }
 		ip netns exec server timeout -k 2 45 /usr/bin/python3 -I -S "$PROTO_DIR/pptppeer.py" pac \
-			10.0.2.2 2 "$W/pac.out" 40 > "$W/pac.log" 2>&1 &
+			10.0.2.2 2 "$W/pac.out" 40 ${N/#one/} > "$W/pac.log" 2>&1 &
 		wait_for 20 listening server 1723 || setup_fail pac
 	else
 		[ "$N" = 2 ] && { T 5 ip -n client addr add 10.0.1.3/24 dev c0 || { setup_fail second-client; return; }; }
@@ -224,6 +227,24 @@ pptp_zone() {
 		}
 	}
 	N
+}
+
+# split-nat: both ends lose every third control segment they receive after it crossed the
+# router (so it was already rewritten there); TCP sends it again, alone or merged with what
+# followed, and the router must repeat exactly the bytes that left the first time.
+pptp_lossy() {
+	local ns port
+	for ns in server client; do
+		[ "$ns" = server ] && port="tcp dport 1723" || port="tcp sport 1723"
+		T 5 ip netns exec "$ns" nft -f - <<-N || return 1
+		table inet lossy {
+			chain in {
+				type filter hook input priority 0; policy accept;
+				$port tcp flags & (syn | rst) == 0 meta length > 52 numgen inc mod 3 == 1 drop
+			}
+		}
+		N
+	done
 }
 
 # pptpd and pptp log to syslog only: a busybox syslogd for this scenario (in the server netns,
