@@ -231,10 +231,14 @@ pptp_zone() {
 
 # split-nat: both ends lose every third control segment they receive after it crossed the
 # router (so it was already rewritten there); TCP sends it again, alone or merged with what
-# followed, and the router must repeat exactly the bytes that left the first time.
+# followed, and the router must repeat exactly the bytes that left the first time.  SACK is
+# off at both ends: the kernel maps acknowledgements with its one sequence correction per
+# direction, and a SACK block behind a later correction can come out of the window conntrack
+# tracks; the router then takes the packet as its own and answers RST (README, stream layer).
 pptp_lossy() {
 	local ns port
 	for ns in server client; do
+		T 5 ip netns exec "$ns" sysctl -qw net.ipv4.tcp_sack=0 || return 1
 		[ "$ns" = server ] && port="tcp dport 1723" || port="tcp sport 1723"
 		T 5 ip netns exec "$ns" nft -f - <<-N || return 1
 		table inet lossy {
