@@ -182,7 +182,9 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 	fcntl(s.events.fd, F_SETFL, fcntl(s.events.fd, F_GETFL) | O_NONBLOCK);
 	dp.ops = &ct_ops;
 	dp.ops_arg = &s;
-	log_msg(LOG_WARNING, "helper %s ready (queue %u, IPv4 and IPv6)", cfg->name, cfg->queue);
+	/* The nfh_pptp module's helper is TCP/IPv4 only; nfnetlink_cthelper's are per family. */
+	log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue,
+		proto->kmod ? "IPv4, through the nfh_pptp module" : "IPv4 and IPv6");
 	while (!stop_signal) {
 		struct pollfd pfd[2] = {
 			{ .fd = s.queue.fd, .events = POLLIN },
