@@ -40,10 +40,10 @@
  * at the segment's start, before the change itself; such a segment is dropped once, so the
  * sender sends the new bytes on their own (or the same segment again, which is then taken).
  *
- * The journal lives in journal.c, the mirror of the kernel's correction in seqadj.c; this
- * file classifies segments, drives the protocol's parser, composes and sends. */
+ * The journal lives in journal.c, the mirror of the kernel's correction in seqadj.c, the
+ * calls a protocol's callbacks make (edits, announcing a port) in stream_edit.c; this file
+ * classifies segments, drives the protocol's parser, composes and sends. */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <string.h>
@@ -56,21 +56,6 @@
 uint32_t stream_block_size(const struct stream_proto *sp)
 {
 	return journal_block_size(sp->hold_max);
-}
-
-int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len)
-{
-	const struct stream_edit *last = sp->nedit ? &sp->edit[sp->nedit - 1] : NULL;
-	uint64_t end = sp->base + sp->carry_len + sp->len;
-
-	if (off < sp->base || off < sp->sent || off + len > end || (last && off < last->off + last->len))
-		return -EINVAL;
-	if (sp->nedit >= STREAM_EDITS || text_len > STREAM_TEXT - sp->text_len)
-		return -ENOSPC;
-	memcpy(sp->text + sp->text_len, text, text_len);
-	sp->edit[sp->nedit++] = (struct stream_edit){ off, len, sp->text_len, text_len };
-	sp->text_len += text_len;
-	return 0;
 }
 
 /* Append stream bytes [from, to) of sp to o: carry bytes as literals (they are not in this
@@ -494,46 +479,6 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	if (!sd->synced && !stream_resync(ctx, sp, sd, parser, &o, changed, wire, &start, res))
 		return;
 	stream_new(ctx, sp, sd, parser, k, &o, start, changed, overlap, wire, res);
-}
-
-int stream_line_boundary(const uint8_t *data, uint32_t len)
-{
-	const uint8_t *nl = memchr(data, '\n', len);
-
-	return nl ? (int)(nl + 1 - data) : -1;
-}
-
-int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct ct_expect *exp,
-			   uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
-			   struct help_result *res)
-{
-	char text[96];
-	uint8_t old[sizeof(text)];
-	uint16_t want = exp->tuple.dport;
-	int port, n;
-	struct ct_expect *e;
-
-	/* A segment with more messages than one packet's edits (only a hostile peer sends
-	 * that many): the rest are left alone, as the kernel leaves all but the first. */
-	if (sp->nedit >= STREAM_EDITS || sizeof(text) > STREAM_TEXT - sp->text_len) {
-		log_rl(LOG_INFO, "ct %u: more than %d rewrites in one segment, the rest left alone",
-		       ctx->ct->id, STREAM_EDITS);
-		return 0;
-	}
-	port = help_expect_nat(ctx, exp, res);
-	if (port == 0)
-		return -1;
-	if (port < 0) {	/* no synchronous creation: the verdict carries it, port unchanged */
-		port = want;
-		if ((e = help_expect_add(res)))
-			*e = *exp;
-	}
-	n = fmt(ctx, m, (uint16_t)port, text, sizeof(text));
-	if (n <= 0 || n >= (int)sizeof(text))
-		return -1;
-	if ((uint32_t)n == len && stream_copy(sp, off, off + len, old) == len && !memcmp(old, text, len))
-		return 1;	/* already right: an address NAT kept, the same port */
-	return stream_edit(sp, off, len, text, (uint32_t)n) == 0 ? 1 : -1;
 }
 
 void stream_release(struct pool *pool, struct stream_dir *sd)
