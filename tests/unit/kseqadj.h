@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kseqadj: the kernel's TCP sequence adjustment after a length change, one direction, as the
  * unit tests and fuzzers model it.  Mirrors net/netfilter/nf_conntrack_seqadj.c (6.1):
- * nf_ct_seqadj_set, nf_ct_seq_adjust.  Written apart from src/stream.c's mirror on purpose:
+ * nf_ct_seqadj_set, nf_ct_seq_adjust.  Written apart from src/seqadj.c's mirror on purpose:
  * a test must not share the code it checks. */
 #ifndef NFHELPER_KSEQADJ_H
 #define NFHELPER_KSEQADJ_H

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* stream_edit: what a protocol's stream callbacks call: edits of the new bytes, the NAT
+ * announcement of an expectation's port, line boundaries.  Mirrors the mangling of
+ * nf_nat_ftp.c / nf_nat_irc.c (through nf_nat_helper.c) and nf_conntrack_ftp.c's wait for a
+ * line feed; the stream layer itself is stream.c. */
+#include <errno.h>
+#include <string.h>
+#include "log.h"
+#include "stream.h"
+
+int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len)
+{
+	const struct stream_edit *last = sp->nedit ? &sp->edit[sp->nedit - 1] : NULL;
+	uint64_t end = sp->base + sp->carry_len + sp->len;
+
+	if (off < sp->base || off < sp->sent || off + len > end || (last && off < last->off + last->len))
+		return -EINVAL;
+	if (sp->nedit >= STREAM_EDITS || text_len > STREAM_TEXT - sp->text_len)
+		return -ENOSPC;
+	memcpy(sp->text + sp->text_len, text, text_len);
+	sp->edit[sp->nedit++] = (struct stream_edit){ off, len, sp->text_len, text_len };
+	sp->text_len += text_len;
+	return 0;
+}
+
+int stream_line_boundary(const uint8_t *data, uint32_t len)
+{
+	const uint8_t *nl = memchr(data, '\n', len);
+
+	return nl ? (int)(nl + 1 - data) : -1;
+}
+
+int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct ct_expect *exp,
+			   uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			   struct help_result *res)
+{
+	char text[96];
+	uint8_t old[sizeof(text)];
+	uint16_t want = exp->tuple.dport;
+	int port, n;
+	struct ct_expect *e;
+
+	/* A segment with more messages than one packet's edits (only a hostile peer sends
+	 * that many): the rest are left alone, as the kernel leaves all but the first. */
+	if (sp->nedit >= STREAM_EDITS || sizeof(text) > STREAM_TEXT - sp->text_len) {
+		log_rl(LOG_INFO, "ct %u: more than %d rewrites in one segment, the rest left alone",
+		       ctx->ct->id, STREAM_EDITS);
+		return 0;
+	}
+	port = help_expect_nat(ctx, exp, res);
+	if (port == 0)
+		return -1;
+	if (port < 0) {	/* no synchronous creation: the verdict carries it, port unchanged */
+		port = want;
+		if ((e = help_expect_add(res)))
+			*e = *exp;
+	}
+	n = fmt(ctx, m, (uint16_t)port, text, sizeof(text));
+	if (n <= 0 || n >= (int)sizeof(text))
+		return -1;
+	if ((uint32_t)n == len && stream_copy(sp, off, off + len, old) == len && !memcmp(old, text, len))
+		return 1;	/* already right: an address NAT kept, the same port */
+	return stream_edit(sp, off, len, text, (uint32_t)n) == 0 ? 1 : -1;
+}
