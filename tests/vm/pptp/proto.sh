@@ -234,7 +234,7 @@ pptp_zone() {
 # followed, and the router must repeat exactly the bytes that left the first time.  SACK is
 # off at both ends: the kernel maps acknowledgements with its one sequence correction per
 # direction, and a SACK block behind a later correction can come out of the window conntrack
-# tracks; the router then takes the packet as its own and answers RST (README, stream layer).
+# tracks; the router then takes the packet as its own and answers RST (doc/design.md, stream layer).
 pptp_lossy() {
 	local ns port
 	for ns in server client; do
