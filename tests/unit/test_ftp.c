@@ -35,6 +35,14 @@ static void expect_is(const struct qmsg_verdict *v, uint8_t l3, const char *src,
 	tap_ok(v->has_ct, "%s: verdict carries NFQA_CT (else the kernel ignores NFQA_EXP)", desc);
 }
 
+/* A dispatcher and an unNATed IPv4 control connection 10.0.1.2:40000 -> 10.0.2.2:21, set up. */
+static void plain_conn(struct dispatch *dp, struct qmsg_conn *c, uint32_t id)
+{
+	dispatch_init(dp, &ftp_proto, &cfg);
+	qmsg_conn_init(c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, id);
+	pt_handshake(dp, c);
+}
+
 static void test_plain(void)
 {
 	struct dispatch dp;
@@ -42,9 +50,7 @@ static void test_plain(void)
 	struct qmsg_verdict v;
 	uint32_t seq;
 
-	dispatch_init(&dp, &ftp_proto, &cfg);
-	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, 11);
-	pt_handshake(&dp, &c);
+	plain_conn(&dp, &c, 11);
 	pt_seg(&dp, &c, 1, "220 ready\r\n", &v);
 	tap_ok(!v.has_exp && !v.payload && v.verdict == NF_ACCEPT, "ftp: banner accepted as is");
 	seq = c.seq[0];
@@ -87,9 +93,7 @@ static void test_many(void)
 	struct qmsg_verdict v;
 	uint64_t before;
 
-	dispatch_init(&dp, &ftp_proto, &cfg);
-	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, NULL, 12);
-	pt_handshake(&dp, &c);
+	plain_conn(&dp, &c, 12);
 	for (int i = 0; i <= HELP_EXP_MAX; i++)
 		p += sprintf(p, "PORT 10,0,1,2,156,%d\r\n", 100 + i);
 	before = dp.stats.expectations;
