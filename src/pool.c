@@ -21,12 +21,12 @@ int pool_init(struct pool *p, uint32_t count, uint32_t block_size)
 	p->owner = calloc(count, sizeof(*p->owner));
 	p->pinned = calloc(count, sizeof(*p->pinned));
 	/* At least two source slots per block: fewer than half are ever taken. */
-	p->src_mask = 15;
-	while (p->src_mask < 2 * count - 1)
-		p->src_mask = p->src_mask << 1 | 1;
-	p->src = calloc(p->src_mask + 1, sizeof(*p->src));
+	p->src.mask = 15;
+	while (p->src.mask < 2 * count - 1)
+		p->src.mask = p->src.mask << 1 | 1;
+	p->src.slot = calloc(p->src.mask + 1, sizeof(*p->src.slot));
 	p->pin_max = count / POOL_PIN_SHARE ? count / POOL_PIN_SHARE : 1;
-	if (!p->mem || !p->next || !p->owner || !p->pinned || !p->src) {
+	if (!p->mem || !p->next || !p->owner || !p->pinned || !p->src.slot) {
 		pool_free(p);
 		return -ENOMEM;
 	}
@@ -42,7 +42,7 @@ void pool_free(struct pool *p)
 	free(p->next);
 	free(p->owner);
 	free(p->pinned);
-	free(p->src);
+	free(p->src.slot);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -81,60 +81,29 @@ void *pool_get(struct pool *p, uint32_t *ref)
 	return pool_block(p, r);
 }
 
-/* FNV-1a over the 16 address bytes. */
-static uint32_t src_hash(const uint8_t *addr)
-{
-	uint32_t h = 2166136261U;
-
-	for (int i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619U;
-	return h;
-}
-
-/* The slot counting addr, else (add) a free one to count it in, else NULL.  Free slots do not
- * end the search (a slot is freed when its count drops to 0, with no tombstone): each lookup
- * reads all POOL_SRC_PROBES slots, a bounded cost paid only when a pin is taken. */
-static struct pool_src *src_find(struct pool *p, const uint8_t *addr, bool add)
-{
-	struct pool_src *free_slot = NULL;
-	uint32_t h = src_hash(addr);
-
-	for (uint32_t i = 0; i < POOL_SRC_PROBES; i++) {
-		struct pool_src *s = &p->src[(h + i) & p->src_mask];
-
-		if (s->pinned && !memcmp(s->addr, addr, sizeof(s->addr)))
-			return s;
-		if (!s->pinned && !free_slot)
-			free_slot = s;
-	}
-	return add ? free_slot : NULL;
-}
-
 bool pool_may_pin(struct pool *p, uint32_t ref, const uint8_t *src)
 {
-	struct pool_src *s;
+	struct addr_count *s;
 
 	if (ref && ref <= p->count && p->pinned[ref - 1])
 		return true;
-	s = src_find(p, src, true);
-	return s && s->pinned < p->pin_max;
+	s = addrcount_find(&p->src, src, true);
+	return s && s->n < p->pin_max;
 }
 
 int pool_pin(struct pool *p, uint32_t ref, const uint8_t *src)
 {
-	struct pool_src *s;
+	struct addr_count *s;
 
 	if (!ref || ref > p->count)
 		return -EINVAL;
 	if (p->pinned[ref - 1])
 		return 0;
-	s = src_find(p, src, true);
-	if (!s || s->pinned >= p->pin_max)
+	s = addrcount_find(&p->src, src, true);
+	if (!s || s->n >= p->pin_max)
 		return -EBUSY;
-	if (!s->pinned)
-		memcpy(s->addr, src, sizeof(s->addr));
-	s->pinned++;
-	p->pinned[ref - 1] = (uint32_t)(s - p->src) + 1;
+	addrcount_take(s, src);
+	p->pinned[ref - 1] = (uint32_t)(s - p->src.slot) + 1;
 	return 0;
 }
 
@@ -144,7 +113,7 @@ void pool_unpin(struct pool *p, uint32_t ref)
 
 	if (!slot || !*slot)
 		return;
-	p->src[*slot - 1].pinned--;
+	p->src.slot[*slot - 1].n--;
 	*slot = 0;
 }
 

@@ -8,18 +8,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "addrcount.h"
 
 /* One source pins at most count / POOL_PIN_SHARE blocks (at least 1): a client holding back
  * many unfinished commands must not pin every block, or the other connections' holds and
  * journals find none (their rewrites could then not be repeated). */
 #define POOL_PIN_SHARE 8
-#define POOL_SRC_PROBES 16
-
-/* The blocks one source pins now; pinned 0: a free slot. */
-struct pool_src {
-	uint8_t addr[16];
-	uint32_t pinned;
-};
 
 struct pool {
 	uint8_t *mem;
@@ -28,8 +22,7 @@ struct pool {
 	uint32_t *next;
 	uint32_t **owner;            /* where the borrower keeps "index + 1", cleared on reclaim */
 	uint32_t *pinned;            /* per block: its source's slot in src + 1; 0 = not pinned */
-	struct pool_src *src;        /* open addressing, src_mask + 1 slots (4 per block) */
-	uint32_t src_mask;
+	struct addr_counts src;      /* blocks pinned per source (at least 2 slots per block) */
 	uint32_t pin_max;            /* blocks one source may pin */
 	uint32_t hand;               /* clock hand for reclaiming */
 	uint64_t reclaimed;          /* blocks taken from a borrower that still used them */

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
+#include "addrcount.h"
 #include "kmod.h"
 #include "log.h"
 #include "pptp.h"
@@ -35,12 +36,9 @@ static struct nat_slot nat_ids[NAT_SLOTS];
  * calls each would fill it with 512 of them; 256 is 32 full sessions, 16 such clients fill it.
  * Over the bound a call keeps its own ID, as when no NAT ID is free. */
 #define NAT_IDS_PER_CLIENT 256
-/* The clients holding NAT IDs (held 0: a free slot), at most one per ID held. */
-struct nat_client {
-	uint32_t addr;
-	uint16_t held;
-};
-static struct nat_client nat_clients[NAT_SLOTS];
+/* NAT IDs held per client: at most one client per ID held, so NAT_SLOTS slots. */
+static struct addr_count nat_client_slots[NAT_SLOTS];
+static struct addr_counts nat_clients = { nat_client_slots, NAT_SLOTS - 1 };
 
 static uint32_t nat_hash(uint32_t pac, uint32_t nat, uint16_t id)
 {
@@ -83,31 +81,21 @@ static void nat_give(uint32_t pac, uint32_t nat, uint16_t id)
 		s->use = SLOT_GONE;
 }
 
-/* The slot counting addr, else (add) a free one, else NULL.  Free slots do not end the
- * search (a slot is freed when its count drops to 0, with no tombstone): NAT_PROBES are read,
- * once per call that starts or ends. */
-static struct nat_client *client_find(uint32_t addr, bool add)
+/* The client's address as addrcount keys it: IPv4 in the first four bytes. */
+static void client_key(uint32_t addr, uint8_t key[16])
 {
-	struct nat_client *free_slot = NULL;
-	uint32_t h = (addr * 2654435761U) >> 20;
-
-	for (uint32_t i = 0; i < NAT_PROBES; i++) {
-		struct nat_client *c = &nat_clients[(h + i) & (NAT_SLOTS - 1)];
-
-		if (c->held && c->addr == addr)
-			return c;
-		if (!c->held && !free_slot)
-			free_slot = c;
-	}
-	return add ? free_slot : NULL;
+	memset(key, 0, 16);
+	memcpy(key, &addr, sizeof(addr));
 }
 
 static void client_give(uint32_t addr)
 {
-	struct nat_client *c = client_find(addr, false);
+	uint8_t key[16];
+	struct addr_count *c;
 
-	if (c)
-		c->held--;
+	client_key(addr, key);
+	if ((c = addrcount_find(&nat_clients, key, false)))
+		c->n--;
 }
 
 unsigned pptp_nat_ids_held(void)
@@ -123,13 +111,15 @@ unsigned pptp_nat_ids_held(void)
  * next free one above it; the real one too when the client holds its bound already. */
 static void call_nat_id(struct pptp_state *st, struct pptp_call *c, bool nat)
 {
-	struct nat_client *cl;
+	struct addr_count *cl;
+	uint8_t key[16];
 
 	c->nat_id = c->orig_id;
 	if (!nat)
 		return;
-	cl = client_find(st->client, true);
-	if (!cl || cl->held >= NAT_IDS_PER_CLIENT) {
+	client_key(st->client, key);
+	cl = addrcount_find(&nat_clients, key, true);
+	if (!cl || cl->n >= NAT_IDS_PER_CLIENT) {
 		log_rl(LOG_WARNING, "pptp: client %s holds %u NAT call IDs already (or no slot "
 		       "counts it): call %u keeps its ID", inet_ntoa((struct in_addr){ st->client }),
 		       NAT_IDS_PER_CLIENT, c->orig_id);
@@ -141,8 +131,7 @@ static void call_nat_id(struct pptp_state *st, struct pptp_call *c, bool nat)
 		if (i && !id)	/* wrapped around: 0 is the real ID's to keep, never a move's */
 			continue;
 		if (nat_take(st->pac, st->nat, id)) {
-			cl->addr = st->client;
-			cl->held++;
+			addrcount_take(cl, key);
 			c->nat_id = id;
 			c->reserved = 1;
 			return;
