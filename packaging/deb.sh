@@ -13,7 +13,9 @@ BIN=${1:?usage: packaging/deb.sh BINARY [OUTDIR]}
 OUT=${2:-$(dirname "$BIN")}
 ARCH=${ARCH:-$(dpkg --print-architecture)}
 MAINT=${DEB_MAINTAINER:-nfhelper maintainers <maintainers@users.noreply.r-seed-d516c493.example>}
-PROTOS="ftp irc pptp tftp"
+# One options file and one example ruleset per protocol (tests/unit/test_options.c checks
+# that every protocol of the binary's table has both).
+PROTOS=$(cd "$HERE/default" && ls nfhelper-* | sed 's/^nfhelper-//')
 
 die() { echo "deb.sh: $*" >&2; exit 1; }
 

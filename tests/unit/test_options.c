@@ -4,6 +4,7 @@
  * ends of its range; the usage texts name every option, class and default; and the man page
  * doc/nfhelper.8 names every option and class of the protocol table, so it cannot go stale. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,6 +293,36 @@ static void test_man_page(void)
 	free(man);
 }
 
+/* What the package installs per protocol (packaging/deb.sh takes every default/ file). */
+static void test_packaging(void)
+{
+	char path[96], want[64];
+	size_t len;
+
+	for (unsigned i = 0; helper_protos[i]; i++) {
+		const struct helper_proto *p = helper_protos[i];
+		uint8_t *env, *nft;
+		char *t;
+
+		snprintf(path, sizeof(path), "../../packaging/default/nfhelper-%s", p->name);
+		env = tap_slurp(path, &len);
+		if (env)
+			tap_ok(memmem(env, len, "\nNFHELPER_OPTS=", 15) != NULL, "options: %s has its options file", p->name);
+		snprintf(path, sizeof(path), "../../packaging/nftables/%s.nft", p->name);
+		nft = tap_slurp(path, &len);
+		if (nft && (t = realloc(nft, len + 1))) {
+			nft = (uint8_t *)t;
+			t[len] = '\0';
+			snprintf(want, sizeof(want), "type \"%s\" protocol %s", p->name,
+				 p->l4[0].proto == IPPROTO_UDP ? "udp" : "tcp");
+			tap_ok(strstr(t, want) && has(t, "dport %u ct helper set", p->default_queue),
+			       "options: %s.nft names helper %s on port %u", p->name, p->name, p->default_queue);
+		}
+		free(env);
+		free(nft);
+	}
+}
+
 void test_options(void)
 {
 	test_errors();
@@ -299,4 +330,5 @@ void test_options(void)
 	test_proto_ranges();
 	test_proto_usage();
 	test_man_page();
+	test_packaging();
 }
