@@ -37,7 +37,8 @@ if [ "$ARCH" = "$(dpkg --print-architecture)" ]; then
 fi
 
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
-	SOURCE_DATE_EPOCH=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || stat -c %Y "$ROOT/VERSION")
+	SOURCE_DATE_EPOCH=$( { [ -e "$ROOT/.git" ] && git -C "$ROOT" log -1 --format=%ct 2>/dev/null; } ||
+		stat -c %Y "$ROOT/VERSION")
 fi
 export SOURCE_DATE_EPOCH
 
