@@ -15,6 +15,7 @@
 #include "dispatch.h"
 #include "expect.h"
 #include "log.h"
+#include "notify.h"
 #include "setup.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -185,6 +186,8 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 	/* The nfh_pptp module's helper is TCP/IPv4 only; nfnetlink_cthelper's are per family. */
 	log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue,
 		proto->kmod ? "IPv4, through the nfh_pptp module" : "IPv4 and IPv6");
+	/* Registered and bound: a unit ordered before the ruleset may let it load now. */
+	notify_ready(proto->name, cfg->name, cfg->queue);
 	while (!stop_signal) {
 		struct pollfd pfd[2] = {
 			{ .fd = s.queue.fd, .events = POLLIN },
@@ -203,6 +206,7 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 		if (pfd[1].revents)
 			drain(&s, &s.events, &dp, buf);
 	}
+	notify_stopping();
 	log_msg(LOG_INFO, "stopping: %llu packets, %llu rewritten, %llu expectations, %llu dropped, "
 		"%llu refused as malformed, %llu connections recycled early, %llu of expected "
 		"connections passed unread; buffers: %llu messages not held back, %llu "
