@@ -10,6 +10,7 @@
 #include <string.h>
 #include "dispatch.h"
 #include "log.h"
+#include "queue.h"
 #include "stream.h"
 
 static void dispatch_release(void *state, void *arg)
@@ -81,8 +82,8 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 {
 	struct help_ctx ctx = {
 		.cfg = dp->cfg,
-		.qp = qp,
 		.ct = &qp->ct,
+		.ctinfo = (enum ip_conntrack_info)qp->ctinfo,
 		.data = qp->payload,
 		.out = dp->out,
 		.out_cap = DISPATCH_MSG_MAX,
@@ -111,7 +112,7 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		return;
 	}
 	/* The kernel's CTINFO2DIR: IP_CT_IS_REPLY is added for the reply direction. */
-	ctx.dir = qp->ctinfo >= IP_CT_IS_REPLY ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
+	ctx.dir = ctx.ctinfo >= IP_CT_IS_REPLY ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
 	ctx.state = conn_get(&dp->conns, qp->ct.id, &qp->ct.tuple[CT_DIR_ORIGINAL], &ctx.fresh);
 	l4->help(&ctx, res);
 	/* A length change under NAT makes the kernel adjust TCP sequence numbers, which it gets

@@ -7,10 +7,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include "ct.h"
 #include "cthelper.h"
 #include "pkt.h"
-#include "queue.h"
 
 /* Expectations one packet may create, in the order of the commands.  The last rides in the
  * verdict's NFQA_EXP; the others go ahead of it as ctnetlink IPCTNL_MSG_EXP_NEW (a verdict
@@ -77,15 +77,16 @@ struct help_ct_ops {
 struct pool;
 struct stream_proto;
 
-/* Everything a help function may use for one packet.  out/out_cap is scratch for the
- * rewritten packet and tmp for composing its payload, owned by the daemon and reused. */
+/* Everything a help function may use for one packet: what the kernel's help(skb, protoff, ct,
+ * ctinfo) gets, and the userspace means.  out/out_cap is scratch for the rewritten packet and
+ * tmp for composing its payload, owned by the daemon and reused. */
 struct help_ctx {
 	const struct helper_cfg *cfg;
-	const struct queue_pkt *qp;
 	const struct ct_info *ct;
+	enum ip_conntrack_info ctinfo; /* as the kernel's help() gets it (NFQA_CT_INFO) */
 	const uint8_t *data;     /* the packet from L3 */
 	struct pkt pkt;
-	int dir;                 /* CT_DIR_ORIGINAL / CT_DIR_REPLY */
+	int dir;                 /* CT_DIR_ORIGINAL / CT_DIR_REPLY: CTINFO2DIR(ctinfo) */
 	void *state;             /* per-conntrack, proto->state_size bytes */
 	bool fresh;              /* state was just created (zeroed) */
 	uint8_t *out;

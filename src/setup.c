@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include "log.h"
+#include "queue.h"
 #include "setup.h"
 
 #define SETUP_BUF 8192

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_helper: the protocol contract (src/helper.h) as a protocol sees it — what reaches its
+ * help function (the kernel's ctinfo and the direction).  A test protocol defined here, not
+ * in src/, records what it is given. */
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include "dispatch.h"
+#include "qmsg.h"
+#include "tap.h"
+
+void test_helper(void);
+
+/* What the test protocol's help function saw. */
+static struct seen {
+	unsigned calls;
+	uint32_t ct_id;
+	enum ip_conntrack_info ctinfo;
+	int dir;
+} seen;
+
+static void probe_help(struct help_ctx *ctx, struct help_result *res)
+{
+	seen.calls++;
+	seen.ct_id = ctx->ct->id;
+	seen.ctinfo = ctx->ctinfo;
+	seen.dir = ctx->dir;
+}
+
+static const struct cthelper_policy probe_policy[] = {
+	{ .name = "probe", .max_expected = 1, .timeout = 60 },
+};
+static const struct helper_l4 probe_l4[] = { { IPPROTO_UDP, probe_help } };
+
+static const struct helper_proto probe_proto = {
+	.name = "probe",
+	.summary = "test protocol: records what its help function gets",
+	.default_queue = 5060,
+	.l4 = probe_l4,
+	.nl4 = 1,
+	.policy = probe_policy,
+	.npolicy = 1,
+};
+
+/* One UDP datagram of c in direction dir through dispatch; the verdict into v. */
+static bool send_udp(struct dispatch *dp, struct qmsg_conn *c, int dir, const char *data,
+		     struct qmsg_verdict *v)
+{
+	static uint8_t pkt[PKT_MAX], msg[PKT_MAX + 4096] __attribute__((aligned(4)));
+	static uint32_t id = 1;
+	struct help_result res;
+	const struct nlmsghdr *out;
+	uint32_t n = qmsg_udp(pkt, c, dir, data, (uint32_t)strlen(data));
+	struct nlmsghdr *nlh = qmsg_packet(msg, sizeof(msg), c, dir, id++, pkt, n);
+
+	out = nlh ? dispatch_packet(dp, nlh, 1, &res) : NULL;
+	return out && qmsg_verdict_decode(out, v) == 0;
+}
+
+static void udp_conn(struct qmsg_conn *c, const char *client, uint16_t sport, const char *server,
+		     uint16_t dport, uint32_t id)
+{
+	qmsg_conn_init(c, AF_INET, client, sport, server, dport, NULL, id);
+	c->ct.tuple[CT_DIR_ORIGINAL].l4 = c->ct.tuple[CT_DIR_REPLY].l4 = IPPROTO_UDP;
+	strcpy(c->ct.helper, "probe");
+}
+
+/* The kernel's ctinfo reaches the help function as it is (the stream layer reads it to parse
+ * established packets only), and the direction is CTINFO2DIR of it. */
+static void test_ctinfo(void)
+{
+	struct helper_cfg cfg;
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+
+	helper_cfg_init(&cfg, &probe_proto);
+	cfg.max_conns = 8;
+	dispatch_init(&dp, &probe_proto, &cfg);
+	udp_conn(&c, "10.0.1.2", 5060, "10.0.2.2", 5060, 41);
+	memset(&seen, 0, sizeof(seen));
+	tap_ok(send_udp(&dp, &c, CT_DIR_ORIGINAL, "x", &v) && seen.calls == 1 &&
+	       seen.ctinfo == IP_CT_ESTABLISHED && seen.dir == CT_DIR_ORIGINAL,
+	       "contract: ctinfo IP_CT_ESTABLISHED reaches help(), direction original");
+	tap_ok(send_udp(&dp, &c, CT_DIR_REPLY, "y", &v) && seen.calls == 2 &&
+	       seen.ctinfo == IP_CT_ESTABLISHED_REPLY && seen.dir == CT_DIR_REPLY,
+	       "contract: ctinfo IP_CT_ESTABLISHED_REPLY reaches help(), direction reply");
+	dispatch_free(&dp);
+}
+
+void test_helper(void)
+{
+	test_ctinfo();
+}
