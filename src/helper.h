@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include "array_size.h"
 #include "ct.h"
 #include "cthelper.h"
 #include "pkt.h"

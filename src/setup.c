@@ -47,7 +47,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (cthelper_entry_decode(nlh, &e) < 0 || strcmp(e.name, d->name))
 		return 0;
-	for (unsigned j = 0; j < d->proto->nl4 && j < 2; j++)
+	for (unsigned j = 0; j < d->proto->nl4 && j < ARRAY_SIZE(d->ours[0]); j++)
 		if (e.l4 == d->proto->l4[j].proto && (e.l3 == AF_INET || e.l3 == AF_INET6))
 			d->ours[e.l3 == AF_INET6][j] = true;
 	return 0;
@@ -104,8 +104,8 @@ static int setup_register(struct nl_sock *s, const struct helper_proto *proto, c
 			  const struct dump_ctx *d)
 {
 	/* One registration per L3 and L4 protocol, all under one name and queue. */
-	for (unsigned j = 0; j < proto->nl4 && j < 2; j++) {
-		for (unsigned i = 0; i < sizeof(families); i++) {
+	for (unsigned j = 0; j < proto->nl4 && j < ARRAY_SIZE(d->ours[0]); j++) {
+		for (unsigned i = 0; i < ARRAY_SIZE(families); i++) {
 			struct cthelper_reg r = {
 				.name = cfg->name, .l3 = families[i], .l4 = proto->l4[j].proto,
 				.queue = cfg->queue, .priv_data_len = proto->priv_data_len,

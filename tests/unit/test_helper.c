@@ -39,9 +39,9 @@ static const struct helper_proto probe_proto = {
 	.summary = "test protocol: records what its help function gets",
 	.default_queue = 5060,
 	.l4 = probe_l4,
-	.nl4 = 1,
+	.nl4 = ARRAY_SIZE(probe_l4),
 	.policy = probe_policy,
-	.npolicy = 1,
+	.npolicy = ARRAY_SIZE(probe_policy),
 };
 
 /* One UDP datagram of c in direction dir through dispatch; the verdict into v. */
@@ -90,7 +90,33 @@ static void test_ctinfo(void)
 	dispatch_free(&dp);
 }
 
+/* ARRAY_SIZE refuses a pointer at compile time (IS_ARRAY is what it asserts), and every
+ * protocol's counts fit what helper_cfg holds, each entry counted being a real one. */
+static void test_counts(void)
+{
+	static const uint16_t five[5];
+	const uint16_t *ptr = five;
+	unsigned bad = 0;
+
+	tap_ok(IS_ARRAY(five) && !IS_ARRAY(ptr) && ARRAY_SIZE(five) == 5,
+	       "contract: IS_ARRAY tells an array from a pointer; ARRAY_SIZE counts elements");
+	for (unsigned i = 0; helper_protos[i]; i++) {
+		const struct helper_proto *p = helper_protos[i];
+
+		bad += !p->nl4 || p->nl4 > 2 || !p->npolicy || p->npolicy > HELPER_CLASSES_MAX ||
+		       p->nopts > HELPER_OPTS_MAX || (p->nopts && !p->opts);
+		for (unsigned j = 0; j < p->nl4; j++)
+			bad += !p->l4[j].help;
+		for (unsigned j = 0; j < p->npolicy; j++)
+			bad += !p->policy[j].name || !p->policy[j].max_expected;
+		for (unsigned j = 0; j < p->nopts; j++)
+			bad += !p->opts[j].name || !p->opts[j].help;
+	}
+	TAP_EQ_U(bad, 0, "contract: every protocol's l4, policy and option counts fit and name real entries");
+}
+
 void test_helper(void)
 {
 	test_ctinfo();
+	test_counts();
 }
