@@ -92,6 +92,7 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		.pool = &dp->pool,
 		.ops = dp->ops,
 		.ops_arg = dp->ops_arg,
+		.backend = dp->backend,
 	};
 
 	const struct helper_l4 *l4;

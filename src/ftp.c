@@ -183,4 +183,5 @@ const struct helper_proto ftp_proto = {
 	.state_size = sizeof(struct ftp_state),
 	.destroy = ftp_destroy,
 	.stream = &ftp_stream,
+	.backend = &cthelper_backend,
 };

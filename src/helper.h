@@ -66,13 +66,10 @@ struct help_result {
  * afterwards, -EBUSY when another connection's expectation holds the tuple, another -errno
  * when synchronous creation cannot be used.  del: remove the expectation with that tuple;
  * 0 or -errno.  flush: remove every expectation of master in class. */
-struct kmod_call;
 struct help_ct_ops {
 	int (*create)(void *arg, uint16_t zone, const struct ct_tuple *master, const struct ct_expect *e);
 	int (*del)(void *arg, uint16_t zone, const struct ct_tuple *tuple);
 	int (*flush)(void *arg, uint16_t zone, const struct ct_tuple *master, uint32_t class);
-	/* The nfh_pptp module (kmod.h): add a call of master, or remove one (call NULL: all). */
-	int (*kmod_call)(void *arg, int add, const struct ct_info *master, const struct kmod_call *call);
 };
 
 struct pool;
@@ -97,6 +94,10 @@ struct help_ctx {
 	struct pool *pool;       /* blocks for held-back bytes and rewrite journals */
 	const struct help_ct_ops *ops; /* NULL: expectations only ride in the verdict */
 	void *ops_arg;
+	/* What the protocol's registration backend offers the packet path (setup_socks'
+	 * backend_priv), read only through that backend's own interface (PPTP: struct kmod_link
+	 * of kmod_backend); NULL without a kernel. */
+	void *backend;
 };
 
 /* One transport protocol a helper serves (SIP: UDP and TCP under one name). */
@@ -128,9 +129,14 @@ struct helper_proto {
 	/* The conntrack ended (or its entry is recycled): give back what the state holds. */
 	void (*destroy)(struct pool *pool, void *state);
 	const struct stream_proto *stream; /* TCP stream protocols: sizes the pool's blocks */
-	/* Registered through the nfh_pptp module (kmod/), not nfnetlink_cthelper: IPv4 only. */
-	bool kmod;
+	/* Where the helper is registered: nfnetlink_cthelper (cthelper_backend: every l4 over
+	 * IPv4 and IPv6) or a kernel module of the protocol's own (PPTP: kmod_backend, kmod.h). */
+	const struct helper_backend *backend;
 };
+
+/* Registration backends (struct helper_backend, setup.h); the default one. */
+struct helper_backend;
+extern const struct helper_backend cthelper_backend;
 
 /* The table: one entry per protocol file. */
 const struct helper_proto *helper_find(const char *name);

@@ -163,4 +163,5 @@ const struct helper_proto irc_proto = {
 	.state_size = sizeof(struct irc_state),
 	.destroy = irc_destroy,
 	.stream = &irc_stream,
+	.backend = &cthelper_backend,
 };

@@ -104,4 +104,5 @@ const struct helper_proto tftp_proto = {
 	.policy = tftp_policy,
 	.npolicy = ARRAY_SIZE(tftp_policy),
 	.state_size = 0,
+	.backend = &cthelper_backend,
 };

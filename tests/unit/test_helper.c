@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_helper: the protocol contract (src/helper.h) as a protocol sees it — what reaches its
- * help function (the kernel's ctinfo and the direction).  A test protocol defined here, not
- * in src/, records what it is given. */
+ * help function (the kernel's ctinfo and the direction), the registration backend every
+ * protocol names, counts derived from the tables.  A test protocol defined here, not in src/,
+ * records what it is given. */
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include "dispatch.h"
+#include "kmod.h"
 #include "qmsg.h"
+#include "setup.h"
 #include "tap.h"
 
 void test_helper(void);
@@ -115,8 +118,28 @@ static void test_counts(void)
 	TAP_EQ_U(bad, 0, "contract: every protocol's l4, policy and option counts fit and name real entries");
 }
 
+/* Every protocol names where it is registered; setup.c calls the backend, never asks which. */
+static void test_backends(void)
+{
+	unsigned bad = 0;
+
+	for (unsigned i = 0; helper_protos[i]; i++) {
+		const struct helper_backend *b = helper_protos[i]->backend;
+
+		bad += !b || !b->scope || !b->open || !b->reg || !b->unreg;
+	}
+	TAP_EQ_U(bad, 0, "contract: every protocol names a registration backend (open, reg, unreg)");
+	tap_ok(helper_find("ftp")->backend == &cthelper_backend && helper_find("irc")->backend == &cthelper_backend &&
+	       helper_find("tftp")->backend == &cthelper_backend && helper_find("pptp")->backend == &kmod_backend,
+	       "contract: FTP, IRC, TFTP on nfnetlink_cthelper, PPTP on the nfh_pptp module");
+	tap_ok(!strcmp(cthelper_backend.scope, "IPv4 and IPv6") &&
+	       !strcmp(kmod_backend.scope, "IPv4, through the nfh_pptp module"),
+	       "contract: the start-up line's scope per backend, as before");
+}
+
 void test_helper(void)
 {
+	test_backends();
 	test_ctinfo();
 	test_counts();
 }
