@@ -77,6 +77,13 @@ static int ip_proto(const struct queue_pkt *qp)
 	return -1;
 }
 
+/* Whether an expected connection is the protocol's to parse: only when it asks, and never
+ * without the master (the only thing that tells what the connection was expected for). */
+static bool dispatch_expected(const struct dispatch *dp, const struct ct_info *ct)
+{
+	return ct->has_master && dp->proto->help_expected && dp->proto->help_expected(dp->cfg, ct);
+}
+
 /* Run the protocol on a decoded packet; anything not understood leaves res as "accept". */
 static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struct help_result *res)
 {
@@ -97,11 +104,12 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 
 	const struct helper_l4 *l4;
 
-	/* An expected connection (FTP data, a DCC, a TFTP transfer, PPTP's GRE) is never one of
-	 * our control connections, but Debian's 6.12.95 gives expected connections their
-	 * master's helper, so its kernel queues their packets here too.  They pass unread: read
-	 * as control traffic, a file holding "PORT ..." would be rewritten under NAT. */
-	if (qp->ct.status & IPS_EXPECTED) {
+	/* An expected connection (FTP data, a DCC, a TFTP transfer, PPTP's GRE) is none of our
+	 * control connections unless its protocol says so (help_expected: SIP's signalling
+	 * connection let in by a REGISTER), but Debian's 6.12.95 gives expected connections
+	 * their master's helper, so its kernel queues their packets here too.  The others pass
+	 * unread: read as control traffic, a file holding "PORT ..." would be rewritten. */
+	if ((qp->ct.status & IPS_EXPECTED) && !dispatch_expected(dp, &qp->ct)) {
 		dp->stats.children++;
 		return;
 	}

@@ -129,6 +129,12 @@ struct helper_proto {
 	/* The conntrack ended (or its entry is recycled): give back what the state holds. */
 	void (*destroy)(struct pool *pool, void *state);
 	const struct stream_proto *stream; /* TCP stream protocols: sizes the pool's blocks */
+	/* An expected connection (IPS_EXPECTED) whose packets reach the helper: whether it is
+	 * parsed as one of the protocol's own (SIP: the signalling connection a REGISTER
+	 * expectation lets in, never its media), told from its master's original tuple
+	 * (ct->master: the kernel gives no expectation class) and its own.  NULL: never (FTP
+	 * data, a DCC, a TFTP transfer, GRE); those packets pass unread. */
+	bool (*help_expected)(const struct helper_cfg *cfg, const struct ct_info *ct);
 	/* Where the helper is registered: nfnetlink_cthelper (cthelper_backend: every l4 over
 	 * IPv4 and IPv6) or a kernel module of the protocol's own (PPTP: kmod_backend, kmod.h). */
 	const struct helper_backend *backend;
