@@ -114,6 +114,10 @@ struct helper_l4 {
 	(sizeof(type) + 0 * sizeof(struct { _Static_assert(sizeof(type) <= HELPER_KSTATE_MAX, \
 		"kernel-kept state over 16 bytes"); int x; }))
 
+/* Where a helper is registered (setup.h); nfnetlink_cthelper's is setup.c's. */
+struct helper_backend;
+extern const struct helper_backend cthelper_backend;
+
 struct helper_proto {
 	const char *name;          /* subcommand and default helper name */
 	const char *summary;
@@ -139,10 +143,6 @@ struct helper_proto {
 	 * IPv4 and IPv6) or a kernel module of the protocol's own (PPTP: kmod_backend, kmod.h). */
 	const struct helper_backend *backend;
 };
-
-/* Registration backends (struct helper_backend, setup.h); the default one. */
-struct helper_backend;
-extern const struct helper_backend cthelper_backend;
 
 /* The table: one entry per protocol file. */
 const struct helper_proto *helper_find(const char *name);
