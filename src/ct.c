@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* ct: conntrack tuples, conntrack info and events, expectations as ctnetlink attributes.
- * Mirrors net/netfilter/nf_conntrack_netlink.c (ctnetlink_dump_tuples, ctnetlink_parse_tuple,
- * ctnetlink_glue_attach_expect, ctnetlink_alloc_expect, ctnetlink_parse_expect_nat). */
+ * Mirrors net/netfilter/nf_conntrack_netlink.c (ctnetlink_dump_tuples, ctnetlink_dump_master,
+ * ctnetlink_parse_tuple, ctnetlink_glue_attach_expect, ctnetlink_alloc_expect,
+ * ctnetlink_parse_expect_nat). */
 #include <errno.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -141,6 +142,14 @@ int ct_info_decode_tb(const struct nlattr *const *tb, struct ct_info *ct)
 		return -EINVAL;
 	if (tb[CTA_HELP] && ct_help_decode(tb[CTA_HELP], ct))
 		return -EINVAL;
+	/* ctnetlink_dump_master: the master's original tuple, for a conntrack with IPS_EXPECTED.
+	 * NFQA_CT carries nothing else of the expectation (__ctnetlink_glue_build).  A malformed
+	 * one is ignored rather than failing the rest: an expected connection without a master
+	 * passes unread, as every one did before protocols could ask for theirs. */
+	if (tb[CTA_TUPLE_MASTER] && ct_tuple_decode(tb[CTA_TUPLE_MASTER], &ct->master) == 0)
+		ct->has_master = true;
+	else
+		memset(&ct->master, 0, sizeof(ct->master));
 	return 0;
 }
 

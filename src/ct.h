@@ -34,10 +34,16 @@ struct ct_info {
 	char helper[16];   /* CTA_HELP_NAME, "" if absent */
 	const uint8_t *help_info; /* CTA_HELP_INFO payload, NULL if absent */
 	uint16_t help_info_len;
+	/* An expected connection's master (CTA_TUPLE_MASTER: its original tuple).  The kernel
+	 * keeps no expectation class in the conntrack, so a protocol tells what the connection
+	 * was expected for from this and the connection's own tuples. */
+	bool has_master;
+	struct ct_tuple master;
 };
 
 /* Decode a CTA_* nest (NFQA_CT, or the body of an IPCTNL_MSG_CT_* message given as tb).
- * Requires both tuples and the id; 0 or -EINVAL. */
+ * Requires both tuples and the id; 0 or -EINVAL.  A malformed CTA_TUPLE_MASTER is left out
+ * (has_master false), the rest stands. */
 int ct_info_decode(const struct nlattr *nest, struct ct_info *ct);
 int ct_info_decode_tb(const struct nlattr *const *tb, struct ct_info *ct);
 int ct_tuple_decode(const struct nlattr *nest, struct ct_tuple *t);

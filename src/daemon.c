@@ -63,15 +63,8 @@ static int ct_flush(void *arg, uint16_t zone, const struct ct_tuple *master, uin
 	return expect_flush(&s->ctreq, zone, master, class);
 }
 
-static int ct_kmod_call(void *arg, int add, const struct ct_info *master, const struct kmod_call *call)
-{
-	struct setup_socks *s = arg;
-
-	return s->kmod.nl.fd < 0 ? -ENOTCONN : kmod_call(&s->kmod, add, master, call);
-}
-
 static const struct help_ct_ops ct_ops = {
-	.create = ct_create, .del = ct_del, .flush = ct_flush, .kmod_call = ct_kmod_call,
+	.create = ct_create, .del = ct_del, .flush = ct_flush,
 };
 
 static void on_queue_msg(struct setup_socks *s, struct dispatch *dp, const struct nlmsghdr *nlh)
@@ -183,9 +176,8 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 	fcntl(s.events.fd, F_SETFL, fcntl(s.events.fd, F_GETFL) | O_NONBLOCK);
 	dp.ops = &ct_ops;
 	dp.ops_arg = &s;
-	/* The nfh_pptp module's helper is TCP/IPv4 only; nfnetlink_cthelper's are per family. */
-	log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue,
-		proto->kmod ? "IPv4, through the nfh_pptp module" : "IPv4 and IPv6");
+	dp.backend = s.backend_priv;
+	log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue, s.backend->scope);
 	/* Registered and bound: a unit ordered before the ruleset may let it load now. */
 	notify_ready(proto->name, cfg->name, cfg->queue);
 	while (!stop_signal) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "dispatch.h"
 #include "log.h"
+#include "queue.h"
 #include "stream.h"
 
 static void dispatch_release(void *state, void *arg)
@@ -76,13 +77,20 @@ static int ip_proto(const struct queue_pkt *qp)
 	return -1;
 }
 
+/* Whether an expected connection is the protocol's to parse: only when it asks, and never
+ * without the master (the only thing that tells what the connection was expected for). */
+static bool dispatch_expected(const struct dispatch *dp, const struct ct_info *ct)
+{
+	return ct->has_master && dp->proto->help_expected && dp->proto->help_expected(dp->cfg, ct);
+}
+
 /* Run the protocol on a decoded packet; anything not understood leaves res as "accept". */
 static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struct help_result *res)
 {
 	struct help_ctx ctx = {
 		.cfg = dp->cfg,
-		.qp = qp,
 		.ct = &qp->ct,
+		.ctinfo = (enum ip_conntrack_info)qp->ctinfo,
 		.data = qp->payload,
 		.out = dp->out,
 		.out_cap = DISPATCH_MSG_MAX,
@@ -91,15 +99,17 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		.pool = &dp->pool,
 		.ops = dp->ops,
 		.ops_arg = dp->ops_arg,
+		.backend = dp->backend,
 	};
 
 	const struct helper_l4 *l4;
 
-	/* An expected connection (FTP data, a DCC, a TFTP transfer, PPTP's GRE) is never one of
-	 * our control connections, but Debian's 6.12.95 gives expected connections their
-	 * master's helper, so its kernel queues their packets here too.  They pass unread: read
-	 * as control traffic, a file holding "PORT ..." would be rewritten under NAT. */
-	if (qp->ct.status & IPS_EXPECTED) {
+	/* An expected connection (FTP data, a DCC, a TFTP transfer, PPTP's GRE) is none of our
+	 * control connections unless its protocol says so (help_expected: SIP's signalling
+	 * connection let in by a REGISTER), but Debian's 6.12.95 gives expected connections
+	 * their master's helper, so its kernel queues their packets here too.  The others pass
+	 * unread: read as control traffic, a file holding "PORT ..." would be rewritten. */
+	if ((qp->ct.status & IPS_EXPECTED) && !dispatch_expected(dp, &qp->ct)) {
 		dp->stats.children++;
 		return;
 	}
@@ -111,7 +121,7 @@ static void dispatch_help(struct dispatch *dp, const struct queue_pkt *qp, struc
 		return;
 	}
 	/* The kernel's CTINFO2DIR: IP_CT_IS_REPLY is added for the reply direction. */
-	ctx.dir = qp->ctinfo >= IP_CT_IS_REPLY ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
+	ctx.dir = ctx.ctinfo >= IP_CT_IS_REPLY ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
 	ctx.state = conn_get(&dp->conns, qp->ct.id, &qp->ct.tuple[CT_DIR_ORIGINAL], &ctx.fresh);
 	l4->help(&ctx, res);
 	/* A length change under NAT makes the kernel adjust TCP sequence numbers, which it gets

@@ -26,6 +26,7 @@ struct dispatch {
 	struct dispatch_stats stats;
 	const struct help_ct_ops *ops;  /* set by the daemon; NULL in tests and benchmarks */
 	void *ops_arg;
+	void *backend;                  /* help_ctx.backend: set by the daemon, or a test's model */
 };
 
 int dispatch_init(struct dispatch *dp, const struct helper_proto *proto, const struct helper_cfg *cfg);

@@ -7,10 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include "array_size.h"
 #include "ct.h"
 #include "cthelper.h"
 #include "pkt.h"
-#include "queue.h"
 
 /* Expectations one packet may create, in the order of the commands.  The last rides in the
  * verdict's NFQA_EXP; the others go ahead of it as ctnetlink IPCTNL_MSG_EXP_NEW (a verdict
@@ -65,27 +66,25 @@ struct help_result {
  * afterwards, -EBUSY when another connection's expectation holds the tuple, another -errno
  * when synchronous creation cannot be used.  del: remove the expectation with that tuple;
  * 0 or -errno.  flush: remove every expectation of master in class. */
-struct kmod_call;
 struct help_ct_ops {
 	int (*create)(void *arg, uint16_t zone, const struct ct_tuple *master, const struct ct_expect *e);
 	int (*del)(void *arg, uint16_t zone, const struct ct_tuple *tuple);
 	int (*flush)(void *arg, uint16_t zone, const struct ct_tuple *master, uint32_t class);
-	/* The nfh_pptp module (kmod.h): add a call of master, or remove one (call NULL: all). */
-	int (*kmod_call)(void *arg, int add, const struct ct_info *master, const struct kmod_call *call);
 };
 
 struct pool;
 struct stream_proto;
 
-/* Everything a help function may use for one packet.  out/out_cap is scratch for the
- * rewritten packet and tmp for composing its payload, owned by the daemon and reused. */
+/* Everything a help function may use for one packet: what the kernel's help(skb, protoff, ct,
+ * ctinfo) gets, and the userspace means.  out/out_cap is scratch for the rewritten packet and
+ * tmp for composing its payload, owned by the daemon and reused. */
 struct help_ctx {
 	const struct helper_cfg *cfg;
-	const struct queue_pkt *qp;
 	const struct ct_info *ct;
+	enum ip_conntrack_info ctinfo; /* as the kernel's help() gets it (NFQA_CT_INFO) */
 	const uint8_t *data;     /* the packet from L3 */
 	struct pkt pkt;
-	int dir;                 /* CT_DIR_ORIGINAL / CT_DIR_REPLY */
+	int dir;                 /* CT_DIR_ORIGINAL / CT_DIR_REPLY: CTINFO2DIR(ctinfo) */
 	void *state;             /* per-conntrack, proto->state_size bytes */
 	bool fresh;              /* state was just created (zeroed) */
 	uint8_t *out;
@@ -95,6 +94,10 @@ struct help_ctx {
 	struct pool *pool;       /* blocks for held-back bytes and rewrite journals */
 	const struct help_ct_ops *ops; /* NULL: expectations only ride in the verdict */
 	void *ops_arg;
+	/* What the protocol's registration backend offers the packet path (setup_socks'
+	 * backend_priv), read only through that backend's own interface (PPTP: struct kmod_link
+	 * of kmod_backend); NULL without a kernel. */
+	void *backend;
 };
 
 /* One transport protocol a helper serves (SIP: UDP and TCP under one name). */
@@ -111,6 +114,10 @@ struct helper_l4 {
 	(sizeof(type) + 0 * sizeof(struct { _Static_assert(sizeof(type) <= HELPER_KSTATE_MAX, \
 		"kernel-kept state over 16 bytes"); int x; }))
 
+/* Where a helper is registered (setup.h); nfnetlink_cthelper's is setup.c's. */
+struct helper_backend;
+extern const struct helper_backend cthelper_backend;
+
 struct helper_proto {
 	const char *name;          /* subcommand and default helper name */
 	const char *summary;
@@ -126,8 +133,15 @@ struct helper_proto {
 	/* The conntrack ended (or its entry is recycled): give back what the state holds. */
 	void (*destroy)(struct pool *pool, void *state);
 	const struct stream_proto *stream; /* TCP stream protocols: sizes the pool's blocks */
-	/* Registered through the nfh_pptp module (kmod/), not nfnetlink_cthelper: IPv4 only. */
-	bool kmod;
+	/* An expected connection (IPS_EXPECTED) whose packets reach the helper: whether it is
+	 * parsed as one of the protocol's own (SIP: the signalling connection a REGISTER
+	 * expectation lets in, never its media), told from its master's original tuple
+	 * (ct->master: the kernel gives no expectation class) and its own.  NULL: never (FTP
+	 * data, a DCC, a TFTP transfer, GRE); those packets pass unread. */
+	bool (*help_expected)(const struct helper_cfg *cfg, const struct ct_info *ct);
+	/* Where the helper is registered: nfnetlink_cthelper (cthelper_backend: every l4 over
+	 * IPv4 and IPv6) or a kernel module of the protocol's own (PPTP: kmod_backend, kmod.h). */
+	const struct helper_backend *backend;
 };
 
 /* The table: one entry per protocol file. */

@@ -18,9 +18,9 @@ void helper_cfg_init(struct helper_cfg *cfg, const struct helper_proto *p)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->name = p->name;
 	cfg->queue = p->default_queue;
-	for (unsigned i = 0; i < p->npolicy && i < HELPER_CLASSES_MAX; i++)
+	for (unsigned i = 0; i < p->npolicy && i < ARRAY_SIZE(cfg->policy); i++)
 		cfg->policy[i] = p->policy[i];
-	for (unsigned i = 0; i < p->nopts && i < HELPER_OPTS_MAX; i++)
+	for (unsigned i = 0; i < p->nopts && i < ARRAY_SIZE(cfg->opt); i++)
 		if (p->opts[i].type == HELPER_OPT_BOOL || p->opts[i].type == HELPER_OPT_UINT)
 			cfg->opt[i] = p->opts[i].def;
 }

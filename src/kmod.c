@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kmod: requests to the nfh_pptp module over generic netlink.  The attributes, their byte
- * orders and what the module answers are in kmod/nfh_pptp_uapi.h; the module decodes them with
+/* kmod: requests to the nfh_pptp module over generic netlink, and the registration backend
+ * of the protocol whose helper is the module's (PPTP).  The attributes, their byte orders and
+ * what the module answers are in kmod/nfh_pptp_uapi.h; the module decodes them with
  * kmod/nfh_pptp_req.h, which tests/unit/test_kmod.c runs on what is built here. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 #include "../kmod/nfh_pptp_uapi.h"
 #include "kmod.h"
+#include "log.h"
+#include "setup.h"
 
 #define KMOD_BUF 512
 
@@ -138,3 +142,101 @@ int kmod_call(struct kmod_sock *k, int add, const struct ct_info *master, const 
 		return -EINVAL;
 	return nl_sock_request(&k->nl, m.nlh, NULL, NULL);
 }
+
+/* The nfh_pptp backend: the helper is the module's, registered there under cfg's name and
+ * queue (TCP over IPv4); the module's socket stays open for PPTP's calls on the packet path
+ * (help_ctx.backend points at kmod_daemon.link). */
+static struct kmod_daemon {
+	struct kmod_link link;
+	struct kmod_sock sock;
+} kmod_daemon;
+
+static int kmod_link_call(void *arg, int add, const struct ct_info *master, const struct kmod_call *call)
+{
+	struct kmod_sock *k = arg;
+
+	return k->nl.fd < 0 ? -ENOTCONN : kmod_call(k, add, master, call);
+}
+
+/* The module first: without it nothing else is worth trying. */
+static int kmod_backend_open(struct setup_socks *s, const struct helper_proto *proto,
+			     const struct helper_cfg *cfg)
+{
+	int err = kmod_open(&kmod_daemon.sock);
+
+	if (!err) {
+		setup_packet_path_timeout(kmod_daemon.sock.nl.fd);
+		kmod_daemon.link = (struct kmod_link){ kmod_link_call, &kmod_daemon.sock };
+		s->backend_priv = &kmod_daemon.link;
+		return 0;
+	}
+	if (err == -ENOENT)
+		log_msg(LOG_ERR, "cannot register helper %s: the nfh_pptp kernel module is not loaded; "
+			"build it (./build.sh kmod) and load it: insmod build/kmod/$(uname -r)/nfh_pptp.ko",
+			cfg->name);
+	else
+		log_msg(LOG_ERR, "cannot reach the nfh_pptp kernel module: %s", strerror(-err));
+	return -1;
+}
+
+static int kmod_backend_reg(struct setup_socks *s, const struct helper_proto *proto,
+			    const struct helper_cfg *cfg)
+{
+	char what[64];
+	int err;
+
+	snprintf(what, sizeof(what), "register helper %s", cfg->name);
+	err = kmod_helper_set(&kmod_daemon.sock, cfg->name, cfg->queue, cfg->policy[0].max_expected,
+			      cfg->policy[0].timeout);
+	if (!err)
+		return 0;
+	if (setup_common_error(what, err))
+		return -1;
+	if (err == -EBUSY)
+		log_msg(LOG_ERR, "cannot %s: the name is taken (nf_conntrack_pptp is loaded, or a ruleset "
+			"holds the module's helper under another name); unload it (modprobe -r nf_nat_pptp "
+			"nf_conntrack_pptp), delete those rules, or choose another --name", what);
+	else
+		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
+	return -1;
+}
+
+static void kmod_backend_close(struct setup_socks *s)
+{
+	kmod_close(&kmod_daemon.sock);
+}
+
+static int kmod_backend_unreg(const struct helper_proto *proto, const struct helper_cfg *cfg)
+{
+	struct kmod_sock k;
+	char what[64];
+	int err;
+
+	snprintf(what, sizeof(what), "unregister helper %s", cfg->name);
+	err = kmod_open(&k);
+	if (err == -ENOENT)	/* no module, no registration */
+		return 0;
+	if (!err) {
+		err = kmod_helper_del(&k, cfg->name);
+		kmod_close(&k);
+	}
+	if (!err || err == -ENOENT)
+		return 0;
+	if (setup_common_error(what, err))
+		return -1;
+	if (err == -EBUSY)
+		log_msg(LOG_ERR, "cannot %s: a ruleset still uses it (nft ct helper object or iptables CT "
+			"target); delete those rules first", what);
+	else
+		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
+	return -1;
+}
+
+/* The nfh_pptp module's helper is TCP over IPv4 only; nfnetlink_cthelper's are per family. */
+const struct helper_backend kmod_backend = {
+	.scope = "IPv4, through the nfh_pptp module",
+	.open = kmod_backend_open,
+	.reg = kmod_backend_reg,
+	.close = kmod_backend_close,
+	.unreg = kmod_backend_unreg,
+};

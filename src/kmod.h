@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kmod: nfhelper's side of the nfh_pptp kernel module (kmod/, its generic netlink family
- * kmod/nfh_pptp_uapi.h): the helper registered through the module, and PPTP calls. */
+ * kmod/nfh_pptp_uapi.h): the helper registered through the module (kmod_backend), and PPTP
+ * calls (struct kmod_link). */
 #ifndef NFHELPER_KMOD_H
 #define NFHELPER_KMOD_H
 
@@ -18,6 +19,20 @@ struct kmod_sock {
 struct kmod_call {
 	uint16_t orig_id, orig_id_nat, reply_id;
 };
+
+/* The module as PPTP's help function reaches it: help_ctx.backend of a protocol registered
+ * through kmod_backend (the daemon's socket to the module; a model of the module in tests).
+ * call: CALL_ADD of a call of master (add, call given) or CALL_DEL (call given, or NULL:
+ * every call of master); 0 or -errno. */
+struct kmod_link {
+	int (*call)(void *arg, int add, const struct ct_info *master, const struct kmod_call *call);
+	void *arg;
+};
+
+/* Registration through the module (setup.h's struct helper_backend): its helper is TCP over
+ * IPv4 only. */
+struct helper_backend;
+extern const struct helper_backend kmod_backend;
 
 /* Open a generic netlink socket and find the family: 0; -ENOENT when the module is not
  * loaded; another -errno. */

@@ -172,15 +172,18 @@ static void call_free(struct pptp_state *st, struct pptp_call *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The module's side of a call: GRE keymaps and expectations up, or down. */
+/* The module's side of a call: GRE keymaps and expectations up, or down (what
+ * nf_conntrack_pptp's exp_gre and pptp_destroy_siblings do in the kernel).  The module is
+ * PPTP's registration backend (kmod_backend): help_ctx.backend is its link, NULL without one. */
 static void call_kmod(struct help_ctx *ctx, struct pptp_call *c, int add)
 {
+	const struct kmod_link *km = ctx->backend;
 	struct kmod_call k = { c->orig_id, c->nat_id, c->reply_id };
 	int err;
 
-	if (!ctx->ops || !ctx->ops->kmod_call)
+	if (!km)
 		return;
-	err = ctx->ops->kmod_call(ctx->ops_arg, add, ctx->ct, &k);
+	err = km->call(km->arg, add, ctx->ct, &k);
 	if (err)
 		log_rl(LOG_WARNING, "pptp: ct %u: cannot %s call %u/%u in the module: %s", ctx->ct->id,
 		       add ? "add" : "remove", c->orig_id, c->reply_id, strerror(-err));
@@ -198,14 +201,15 @@ static void call_end(struct help_ctx *ctx, struct pptp_state *st, struct pptp_ca
 
 static void calls_end_all(struct help_ctx *ctx, struct pptp_state *st)
 {
+	const struct kmod_link *km = ctx->backend;
 	bool up = false;
 
 	for (unsigned i = 0; i < PPTP_CALLS; i++) {
 		up |= st->call[i].state == PPTP_CALL_UP;
 		call_free(st, &st->call[i]);
 	}
-	if (up && ctx->ops && ctx->ops->kmod_call)
-		ctx->ops->kmod_call(ctx->ops_arg, 0, ctx->ct, NULL);
+	if (up && km)
+		km->call(km->arg, 0, ctx->ct, NULL);
 }
 
 /* Under NAT, a two-byte call-ID field of the message (now was) gets value. */
@@ -424,12 +428,12 @@ const struct helper_proto pptp_proto = {
 	.summary = "PPTP: GRE calls and call-ID NAT (needs the nfh_pptp module), IPv4",
 	.default_queue = 1723,
 	.l4 = pptp_l4,
-	.nl4 = 1,
+	.nl4 = ARRAY_SIZE(pptp_l4),
 	.priv_data_len = HELPER_PRIV_DATA_LEN(struct stream_kstate),
 	.policy = pptp_policy,
-	.npolicy = 1,
+	.npolicy = ARRAY_SIZE(pptp_policy),
 	.state_size = sizeof(struct pptp_state),
 	.destroy = pptp_destroy,
 	.stream = &pptp_stream,
-	.kmod = true,
+	.backend = &kmod_backend,
 };

@@ -2,6 +2,7 @@
 /* seqadj: where the kernel's sequence correction puts a packet, as our verdicts set it.
  * Mirrors net/netfilter/nf_conntrack_seqadj.c (nf_ct_seqadj_set, nf_ct_seq_adjust); why the
  * stream layer needs it is at the top of stream.c. */
+#include "array_size.h"
 #include "seqadj.h"
 
 /* nf_ct_seq_adjust: what the kernel adds to the sequence number of a packet at seq. */
@@ -38,7 +39,7 @@ bool seqadj_place(const struct stream_dir *sd, uint32_t seq, uint32_t wire, int3
 	bool after = seq_before(sd->kpos, seq);
 	const uint32_t cand[3] = { seq, after ? a : b, after ? b : a };
 
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(cand); i++) {
 		if (seqadj_fits(sd, cand[i], wire, d, fresh)) {
 			*out = cand[i];
 			return true;

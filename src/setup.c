@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* setup: register the helper (nfnetlink_cthelper), bind the queue (nfnetlink_queue) and
- * open ctnetlink; mirrors what conntrackd's cthelper mode does, with errors a user can act on. */
+/* setup: open ctnetlink, bind the queue (nfnetlink_queue) and register the helper through its
+ * protocol's backend; the nfnetlink_cthelper backend is here.  Mirrors what conntrackd's
+ * cthelper mode does, with errors a user can act on. */
 #include <errno.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_queue.h>
@@ -9,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include "log.h"
+#include "queue.h"
 #include "setup.h"
 
 #define SETUP_BUF 8192
@@ -23,7 +25,7 @@ static const char *family_name(uint8_t l3)
 }
 
 /* Errors every request can meet. */
-static bool common_error(const char *what, int err)
+bool setup_common_error(const char *what, int err)
 {
 	if (err == -EPERM || err == -EACCES) {
 		log_msg(LOG_ERR, "cannot %s: permission denied; run as root or with CAP_NET_ADMIN "
@@ -33,20 +35,23 @@ static bool common_error(const char *what, int err)
 	return false;
 }
 
-struct dump_ctx {
+/* nfnetlink_cthelper's backend: one registration per L3 and L4 protocol, all under one name
+ * and queue.  What the probe found is kept for the messages of the registration after it. */
+struct cthelper_state {
 	const char *name;
 	const struct helper_proto *proto;
-	bool ours[2][2];        /* already registered by a userspace helper: [v4/v6][l4 index] */
+	bool ours[ARRAY_SIZE(families)][2]; /* registered already by a userspace helper: [family][l4] */
 };
+static struct cthelper_state cthelper_state;	/* one helper per process */
 
 static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	struct dump_ctx *d = arg;
+	struct cthelper_state *d = arg;
 	struct cthelper_entry e;
 
 	if (cthelper_entry_decode(nlh, &e) < 0 || strcmp(e.name, d->name))
 		return 0;
-	for (unsigned j = 0; j < d->proto->nl4 && j < 2; j++)
+	for (unsigned j = 0; j < d->proto->nl4 && j < ARRAY_SIZE(d->ours[0]); j++)
 		if (e.l4 == d->proto->l4[j].proto && (e.l3 == AF_INET || e.l3 == AF_INET6))
 			d->ours[e.l3 == AF_INET6][j] = true;
 	return 0;
@@ -65,7 +70,7 @@ static int register_one(struct nl_sock *s, const struct cthelper_reg *r, bool ex
 	err = nl_sock_request(s, m.nlh, NULL, NULL);
 	if (!err)
 		return 0;
-	if (common_error(what, err))
+	if (setup_common_error(what, err))
 		return -1;
 	if (err == -EBUSY && existed)
 		log_msg(LOG_ERR, "cannot %s: it is registered already with other settings (conntrackd, "
@@ -82,7 +87,7 @@ static int register_one(struct nl_sock *s, const struct cthelper_reg *r, bool ex
 
 /* List the userspace helpers: proves nfnetlink_cthelper is there and tells whether our
  * name is registered already (a restart after kill -9: the registration outlives us). */
-static int setup_probe(struct nl_sock *s, struct dump_ctx *d)
+static int cthelper_probe(struct nl_sock *s, struct cthelper_state *d)
 {
 	uint8_t buf[SETUP_BUF] __attribute__((aligned(4)));
 	struct nl_msg m;
@@ -93,18 +98,18 @@ static int setup_probe(struct nl_sock *s, struct dump_ctx *d)
 	err = nl_sock_request(s, m.nlh, dump_cb, d);
 	if (!err)
 		return 0;
-	if (!common_error("list conntrack helpers", err))
+	if (!setup_common_error("list conntrack helpers", err))
 		log_msg(LOG_ERR, "cannot list conntrack helpers: %s; the kernel lacks nfnetlink_cthelper "
 			"(CONFIG_NF_CT_NETLINK_HELPER): modprobe nfnetlink_cthelper", strerror(-err));
 	return -1;
 }
 
-static int setup_register(struct nl_sock *s, const struct helper_proto *proto, const struct helper_cfg *cfg,
-			  const struct dump_ctx *d)
+static int cthelper_register(struct nl_sock *s, const struct helper_proto *proto, const struct helper_cfg *cfg,
+			     const struct cthelper_state *d)
 {
 	/* One registration per L3 and L4 protocol, all under one name and queue. */
-	for (unsigned j = 0; j < proto->nl4 && j < 2; j++) {
-		for (unsigned i = 0; i < sizeof(families); i++) {
+	for (unsigned j = 0; j < proto->nl4 && j < ARRAY_SIZE(d->ours[0]); j++) {
+		for (unsigned i = 0; i < ARRAY_SIZE(families); i++) {
 			struct cthelper_reg r = {
 				.name = cfg->name, .l3 = families[i], .l4 = proto->l4[j].proto,
 				.queue = cfg->queue, .priv_data_len = proto->priv_data_len,
@@ -118,51 +123,27 @@ static int setup_register(struct nl_sock *s, const struct helper_proto *proto, c
 	return 0;
 }
 
+static int cthelper_open(struct setup_socks *s, const struct helper_proto *proto,
+			 const struct helper_cfg *cfg)
+{
+	memset(&cthelper_state, 0, sizeof(cthelper_state));
+	cthelper_state.name = cfg->name;
+	cthelper_state.proto = proto;
+	if (cthelper_probe(&s->ctreq, &cthelper_state) < 0)
+		return -1;
+	s->backend_priv = &cthelper_state;
+	return 0;
+}
+
+static int cthelper_reg(struct setup_socks *s, const struct helper_proto *proto, const struct helper_cfg *cfg)
+{
+	return cthelper_register(&s->ctreq, proto, cfg, s->backend_priv);
+}
+
 /* ctnetlink and module requests are made on the packet path: never wait on one for long. */
-static void packet_path_timeout(int fd)
+void setup_packet_path_timeout(int fd)
 {
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 1 }, sizeof(struct timeval));
-}
-
-/* The module first: without it nothing else is worth trying. */
-static int setup_kmod_open(struct setup_socks *s, const struct helper_cfg *cfg)
-{
-	int err = kmod_open(&s->kmod);
-
-	if (!err) {
-		packet_path_timeout(s->kmod.nl.fd);
-		return 0;
-	}
-	if (err == -ENOENT)
-		log_msg(LOG_ERR, "cannot register helper %s: the nfh_pptp kernel module is not loaded; "
-			"build it (./build.sh kmod) and load it: insmod build/kmod/$(uname -r)/nfh_pptp.ko",
-			cfg->name);
-	else
-		log_msg(LOG_ERR, "cannot reach the nfh_pptp kernel module: %s", strerror(-err));
-	return -1;
-}
-
-/* PPTP's helper is the nfh_pptp module's (kmod/): registered there, under cfg's name and queue.
- * The module's socket stays open for the packet path's calls. */
-static int setup_register_kmod(struct setup_socks *s, const struct helper_cfg *cfg)
-{
-	char what[64];
-	int err;
-
-	snprintf(what, sizeof(what), "register helper %s", cfg->name);
-	err = kmod_helper_set(&s->kmod, cfg->name, cfg->queue, cfg->policy[0].max_expected,
-			      cfg->policy[0].timeout);
-	if (!err)
-		return 0;
-	if (common_error(what, err))
-		return -1;
-	if (err == -EBUSY)
-		log_msg(LOG_ERR, "cannot %s: the name is taken (nf_conntrack_pptp is loaded, or a ruleset "
-			"holds the module's helper under another name); unload it (modprobe -r nf_nat_pptp "
-			"nf_conntrack_pptp), delete those rules, or choose another --name", what);
-	else
-		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
-	return -1;
 }
 
 static int queue_request(struct nl_sock *s, struct nl_msg *m, const char *what, uint16_t queue)
@@ -210,17 +191,55 @@ static int open_sock(struct nl_sock *s, uint32_t groups, const char *what)
 
 	if (!err)
 		return 0;
-	if (!common_error(what, err))
+	if (!setup_common_error(what, err))
 		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
 	return -1;
 }
 
+/* --unregister: every L3 and L4 registration of the name; one not there is no error. */
+static int cthelper_unreg(const struct helper_proto *proto, const struct helper_cfg *cfg)
+{
+	const unsigned nfam = ARRAY_SIZE(families);
+	struct nl_sock s;
+	uint8_t buf[SETUP_BUF] __attribute__((aligned(4)));
+	struct nl_msg m;
+	int err, rc = 0;
+
+	if (open_sock(&s, 0, "open nfnetlink") < 0)
+		return -1;
+	for (unsigned k = 0; k < nfam * proto->nl4; k++) {
+		uint8_t l3 = families[k % nfam], l4 = proto->l4[k / nfam].proto;
+		char what[64];
+
+		snprintf(what, sizeof(what), "unregister helper %s (%s)", cfg->name, family_name(l3));
+		cthelper_del_build(&m, buf, sizeof(buf), ++s.seq, cfg->name, l3, l4);
+		err = nl_sock_request(&s, m.nlh, NULL, NULL);
+		if (!err || err == -ENOENT)
+			continue;
+		rc = -1;
+		if (setup_common_error(what, err))
+			continue;
+		if (err == -EBUSY)
+			log_msg(LOG_ERR, "cannot %s: a ruleset still uses it (nft ct helper object or "
+				"iptables CT target); delete those rules first", what);
+		else
+			log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
+	}
+	nl_sock_close(&s);
+	return rc;
+}
+
+const struct helper_backend cthelper_backend = {
+	.scope = "IPv4 and IPv6",
+	.open = cthelper_open,
+	.reg = cthelper_reg,
+	.unreg = cthelper_unreg,
+};
+
 int setup_open(struct setup_socks *s, const struct helper_proto *proto, const struct helper_cfg *cfg)
 {
-	struct dump_ctx d = { .name = cfg->name, .proto = proto };
-
 	memset(s, 0, sizeof(*s));
-	s->queue.fd = s->ctreq.fd = s->events.fd = s->kmod.nl.fd = -1;
+	s->queue.fd = s->ctreq.fd = s->events.fd = -1;
 	/* The event socket comes first: binding it loads nf_conntrack_netlink, which is what
 	 * attaches conntrack attributes to queued packets. */
 	if (open_sock(&s->events, 1U << (NFNLGRP_CONNTRACK_DESTROY - 1), "subscribe to conntrack events") < 0 ||
@@ -228,16 +247,12 @@ int setup_open(struct setup_socks *s, const struct helper_proto *proto, const st
 	    open_sock(&s->queue, 0, "open nfnetlink_queue") < 0)
 		goto fail;
 	nl_sock_set_bufs(&s->events, 4 << 20, 0);
-	packet_path_timeout(s->ctreq.fd);
+	setup_packet_path_timeout(s->ctreq.fd);
 	/* Registration last: once the helper is enabled, its packets find the queue bound. */
-	if (proto->kmod) {
-		if (setup_kmod_open(s, cfg) < 0 || setup_queue(&s->queue, cfg) < 0 ||
-		    setup_register_kmod(s, cfg) < 0)
-			goto fail;
-	} else if (setup_probe(&s->ctreq, &d) < 0 || setup_queue(&s->queue, cfg) < 0 ||
-		   setup_register(&s->ctreq, proto, cfg, &d) < 0) {
+	s->backend = proto->backend;
+	if (s->backend->open(s, proto, cfg) < 0 || setup_queue(&s->queue, cfg) < 0 ||
+	    s->backend->reg(s, proto, cfg) < 0)
 		goto fail;
-	}
 	return 0;
 fail:
 	setup_close(s);
@@ -249,64 +264,12 @@ void setup_close(struct setup_socks *s)
 	nl_sock_close(&s->queue);
 	nl_sock_close(&s->ctreq);
 	nl_sock_close(&s->events);
-	kmod_close(&s->kmod);
-}
-
-static int unregister_kmod(const struct helper_cfg *cfg)
-{
-	struct kmod_sock k;
-	char what[64];
-	int err;
-
-	snprintf(what, sizeof(what), "unregister helper %s", cfg->name);
-	err = kmod_open(&k);
-	if (err == -ENOENT)	/* no module, no registration */
-		return 0;
-	if (!err) {
-		err = kmod_helper_del(&k, cfg->name);
-		kmod_close(&k);
-	}
-	if (!err || err == -ENOENT)
-		return 0;
-	if (common_error(what, err))
-		return -1;
-	if (err == -EBUSY)
-		log_msg(LOG_ERR, "cannot %s: a ruleset still uses it (nft ct helper object or iptables CT "
-			"target); delete those rules first", what);
-	else
-		log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
-	return -1;
+	if (s->backend_priv && s->backend->close)
+		s->backend->close(s);
+	s->backend_priv = NULL;
 }
 
 int setup_unregister(const struct helper_proto *proto, const struct helper_cfg *cfg)
 {
-	struct nl_sock s;
-	uint8_t buf[SETUP_BUF] __attribute__((aligned(4)));
-	struct nl_msg m;
-	int err, rc = 0;
-
-	if (proto->kmod)
-		return unregister_kmod(cfg);
-	if (open_sock(&s, 0, "open nfnetlink") < 0)
-		return -1;
-	for (unsigned k = 0; k < 2 * proto->nl4; k++) {
-		uint8_t l3 = families[k % 2], l4 = proto->l4[k / 2].proto;
-		char what[64];
-
-		snprintf(what, sizeof(what), "unregister helper %s (%s)", cfg->name, family_name(l3));
-		cthelper_del_build(&m, buf, sizeof(buf), ++s.seq, cfg->name, l3, l4);
-		err = nl_sock_request(&s, m.nlh, NULL, NULL);
-		if (!err || err == -ENOENT)
-			continue;
-		rc = -1;
-		if (common_error(what, err))
-			continue;
-		if (err == -EBUSY)
-			log_msg(LOG_ERR, "cannot %s: a ruleset still uses it (nft ct helper object or "
-				"iptables CT target); delete those rules first", what);
-		else
-			log_msg(LOG_ERR, "cannot %s: %s", what, strerror(-err));
-	}
-	nl_sock_close(&s);
-	return rc;
+	return proto->backend->unreg(proto, cfg);
 }

@@ -455,8 +455,8 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 		return;
 	}
 	/* Only established packets are parsed, as in nf_conntrack_ftp's help. */
-	if (!p->len || (ctx->qp->ctinfo != IP_CT_ESTABLISHED &&
-			ctx->qp->ctinfo != IP_CT_ESTABLISHED_REPLY))
+	if (!p->len || (ctx->ctinfo != IP_CT_ESTABLISHED &&
+			ctx->ctinfo != IP_CT_ESTABLISHED_REPLY))
 		return;
 	o.buf = ctx->tmp;
 	o.cap = ctx->tmp_cap;

@@ -98,10 +98,11 @@ const struct helper_proto tftp_proto = {
 	.name = "tftp",
 	.summary = "TFTP: RRQ and WRQ (RFC 1350, options RFC 2347-2349, 7440), with NAT",
 	.l4 = tftp_l4,
-	.nl4 = 1,
+	.nl4 = ARRAY_SIZE(tftp_l4),
 	.default_queue = 69,
 	.priv_data_len = 0,	/* one datagram holds a whole request: nothing to keep */
 	.policy = tftp_policy,
-	.npolicy = 1,
+	.npolicy = ARRAY_SIZE(tftp_policy),
 	.state_size = 0,
+	.backend = &cthelper_backend,
 };

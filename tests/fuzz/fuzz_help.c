@@ -157,6 +157,7 @@ static void setup(struct run *r, struct helper_cfg *cfg, uint8_t s0, uint8_t s1)
 	if (s0 >> 6) {
 		r->dp.ops = &fakect_ops;
 		r->dp.ops_arg = &r->fake;
+		r->dp.backend = fakect_kmod(&r->fake);
 	}
 	if ((s0 >> 6) == 2 && h)
 		r->fake.taken_from = h == 15 ? 1 : (uint16_t)(h * 4096);

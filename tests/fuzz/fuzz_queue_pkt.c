@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz_queue_pkt: one recvmsg datagram of a queue socket — every message through
- * queue_pkt_decode (with its nested NFQA_CT via ct_info_decode) and ct_event_decode. */
+ * queue_pkt_decode (with its nested NFQA_CT via ct_info_decode, an expected connection's
+ * CTA_TUPLE_MASTER included: seed pkt4_expected) and ct_event_decode. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "ct.h"
 #include "queue.h"
 
@@ -19,9 +21,15 @@ static unsigned touch(const uint8_t *p, size_t n)
 	return sum;
 }
 
+/* A master (CTA_TUPLE_MASTER) is kept only whole: a known family, else none at all. */
 static unsigned touch_ct(const struct ct_info *ct)
 {
+	static const struct ct_tuple none;
+
 	if (ct->helper[sizeof(ct->helper) - 1] || strlen(ct->helper) >= sizeof(ct->helper))
+		abort();
+	if (ct->has_master ? ct->master.l3 != AF_INET && ct->master.l3 != AF_INET6 :
+			     !ct_tuple_equal(&ct->master, &none))
 		abort();
 	return ct->help_info ? touch(ct->help_info, ct->help_info_len) : 0;
 }

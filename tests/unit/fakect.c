@@ -135,5 +135,11 @@ static int fake_kmod_call(void *arg, int add, const struct ct_info *master, cons
 }
 
 const struct help_ct_ops fakect_ops = {
-	.create = fake_create, .del = fake_del, .flush = fake_flush, .kmod_call = fake_kmod_call,
+	.create = fake_create, .del = fake_del, .flush = fake_flush,
 };
+
+struct kmod_link *fakect_kmod(struct fakect *f)
+{
+	f->link = (struct kmod_link){ fake_kmod_call, f };
+	return &f->link;
+}

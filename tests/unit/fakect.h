@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fakect: ctnetlink's expectation table as the packet path sees it (help_ct_ops), for tests,
  * fuzzers and benchmarks that run without a kernel: ports other connections hold, what
- * exists now, what was created and removed. */
+ * exists now, what was created and removed; and the nfh_pptp module as PPTP reaches it
+ * (struct kmod_link). */
 #ifndef NFHELPER_FAKECT_H
 #define NFHELPER_FAKECT_H
 
@@ -35,9 +36,12 @@ struct fakect {
 	 * twice, nor remove one it did not add; each such request counts in kmod_wrong. */
 	struct fakect_kcall kmod_live[FAKECT_KCALLS];
 	unsigned nkmod_live, kmod_wrong;
+	struct kmod_link link;    /* fakect_kmod's */
 };
 
 extern const struct help_ct_ops fakect_ops;
+/* The module modelled on f, as a dispatch's backend (dispatch.backend = fakect_kmod(f)). */
+struct kmod_link *fakect_kmod(struct fakect *f);
 /* The master conntrack id ended: the module drops its calls (its destroy callback). */
 void fakect_master_gone(struct fakect *f, uint32_t master_id);
 /* Whether an expectation with this destination port exists now. */

@@ -8,13 +8,14 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <stdio.h>
 #include <string.h>
+#include "kmod.h"
 #include "kstore.h"
 
 void kstore_bind(struct kstore *ks, const struct helper_proto *proto)
 {
 	memset(ks, 0, sizeof(*ks));
 	ks->data_len = (uint16_t)proto->priv_data_len;
-	ks->module = proto->kmod;
+	ks->module = proto->backend == &kmod_backend;
 	ks->bound = true;
 }
 

@@ -17,7 +17,7 @@
 struct kstore {
 	uint8_t data[KSTORE_MAX];
 	uint16_t data_len;      /* the helper's registered length: the protocol's priv_data_len */
-	bool module;            /* registered by the nfh_pptp module (helper_proto.kmod) */
+	bool module;            /* registered by the nfh_pptp module (its backend kmod_backend) */
 	bool bound;             /* data_len and module are set */
 };
 

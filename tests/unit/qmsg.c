@@ -133,6 +133,8 @@ struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, i
 	nl_attr_put_strz(&m, CTA_HELP_NAME, c->ct.helper);
 	kstore_put(&m, &c->kernel);
 	nl_attr_nest_end(&m, help);
+	if (c->ct.has_master)	/* ctnetlink_dump_master, after the helper as the kernel does */
+		ct_tuple_put(&m, CTA_TUPLE_MASTER, &c->ct.master);
 	nl_attr_nest_end(&m, ct);
 	nl_attr_put_be32(&m, NFQA_CT_INFO, dir ? IP_CT_ESTABLISHED_REPLY : IP_CT_ESTABLISHED);
 	nl_attr_put(&m, NFQA_PAYLOAD, len, pkt);

@@ -29,8 +29,8 @@ uint32_t qmsg_tcp(uint8_t *out, const struct qmsg_conn *c, int dir, uint32_t seq
 /* Build an IPv4/IPv6 UDP datagram of conntrack c in direction dir; returns its length
  * (checksums valid).  The ports are the tuple's: set c's tuples to IPPROTO_UDP first. */
 uint32_t qmsg_udp(uint8_t *out, const struct qmsg_conn *c, int dir, const void *payload, uint32_t len);
-/* Wrap a packet into an NFQNL_MSG_PACKET with NFQA_CT (CTA_HELP_INFO from c->kernel) and
- * NFQA_CT_INFO. */
+/* Wrap a packet into an NFQNL_MSG_PACKET with NFQA_CT (CTA_HELP_INFO from c->kernel, and
+ * CTA_TUPLE_MASTER when c->ct.has_master) and NFQA_CT_INFO. */
 struct nlmsghdr *qmsg_packet(void *buf, size_t cap, const struct qmsg_conn *c, int dir,
 			     uint32_t id, const uint8_t *pkt, uint32_t len);
 

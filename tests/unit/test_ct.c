@@ -181,7 +181,16 @@ static void test_info_decode6(void)
 enum spoil {
 	OK, NO_REPLY, NO_ID, ADDR_3, NO_DST, NO_PROTONUM, PORT_3, STATUS_2, NAME_NONUL, NAME_16,
 	STATE_2, UNKNOWN, V6_HALF, BARE, ZONE, ZONE_3,
+	/* CTA_TUPLE_MASTER (an expected connection's), whole or spoiled as above */
+	MASTER, MASTER_ADDR_3, MASTER_NO_PROTONUM, MASTER_V6_HALF, MASTER_EMPTY,
 };
+
+/* The spoil of the master tuple for each MASTER_* case. */
+static enum spoil master_spoil(enum spoil s)
+{
+	return s == MASTER_ADDR_3 ? ADDR_3 : s == MASTER_NO_PROTONUM ? NO_PROTONUM :
+	       s == MASTER_V6_HALF ? V6_HALF : OK;
+}
 
 static void put_tuple_spoiled(struct nl_msg *m, uint16_t type, enum spoil s)
 {
@@ -242,6 +251,10 @@ static const struct nlattr *build_spoiled(struct nl_msg *m, void *buf, size_t ca
 	else
 		nl_attr_put_strz(m, CTA_HELP_NAME, s == NAME_16 ? "0123456789abcdef" : "ftp");
 	nl_attr_nest_end(m, n);
+	if (s == MASTER_EMPTY)
+		nl_attr_nest_end(m, nl_attr_nest_start(m, CTA_TUPLE_MASTER));
+	else if (s >= MASTER)
+		put_tuple_spoiled(m, CTA_TUPLE_MASTER, master_spoil(s));
 	nl_attr_nest_end(m, ct);
 	return ct;
 }
@@ -265,6 +278,11 @@ static void test_info_hostile(void)
 		{ ZONE_3, -EINVAL, "3-byte CTA_ZONE" },
 		{ NAME_NONUL, -EINVAL, "helper name without NUL" },
 		{ NAME_16, -EINVAL, "helper name of 16 characters" },
+		{ MASTER, 0, "CTA_TUPLE_MASTER (an expected connection)" },
+		{ MASTER_ADDR_3, 0, "CTA_TUPLE_MASTER with a 3-byte address: the rest decodes" },
+		{ MASTER_NO_PROTONUM, 0, "CTA_TUPLE_MASTER without CTA_PROTO_NUM: the rest decodes" },
+		{ MASTER_V6_HALF, 0, "CTA_TUPLE_MASTER with an 8-byte IPv6 address: the rest decodes" },
+		{ MASTER_EMPTY, 0, "an empty CTA_TUPLE_MASTER: the rest decodes" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -280,6 +298,15 @@ static void test_info_hostile(void)
 			       ct.tuple[0].sport == 1 && ct.tuple[0].dport == 2 && !ct.zone, "well formed: fields");
 		if (cases[i].s == ZONE)
 			TAP_EQ_U(ct.zone, 0x102, "CTA_ZONE in host order");
+		if (cases[i].s == MASTER)
+			tap_ok(ct.has_master && ct.master.l3 == AF_INET && ct.master.l4 == IPPROTO_TCP &&
+			       ct.master.src.v4 == htonl(0x0a000001) && ct.master.sport == 1 &&
+			       ct.master.dport == 2 && ct.id == 1, "CTA_TUPLE_MASTER: the master's tuple decoded");
+		else if (cases[i].s > MASTER)
+			tap_ok(!ct.has_master && !ct.master.l3 && !ct.master.sport && ct.id == 1 &&
+			       !strcmp(ct.helper, "ftp"), "%s: no master, nothing of it kept", cases[i].desc);
+		else if (ret == 0)
+			tap_ok(!ct.has_master, "%s: no master", cases[i].desc);
 	}
 	struct ct_info ct;
 

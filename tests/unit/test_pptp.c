@@ -75,6 +75,7 @@ static void t_init(struct t *t, const char *client, uint16_t sport, bool nat, ui
 	dispatch_init(&t->dp, &pptp_proto, &cfg);
 	t->dp.ops = &fakect_ops;
 	t->dp.ops_arg = &t->fake;
+	t->dp.backend = fakect_kmod(&t->fake);
 	qmsg_conn_init(&t->c, AF_INET, client, sport, "10.0.2.2", 1723, nat ? "10.0.2.1" : NULL, id);
 	pt_handshake(&t->dp, &t->c);
 }
@@ -600,9 +601,35 @@ static void test_split_lossy_nat(void)
 	       bad, first >> 16, (first >> 8) & 0xff, first & 0xff);
 }
 
+/* The module is PPTP's registration backend, and its calls reach it through the dispatch's
+ * backend link alone: with or without ctnetlink (the generic ops), never without a link. */
+static void test_backend(void)
+{
+	struct t t;
+
+	tap_ok(pptp_proto.backend == &kmod_backend, "pptp: registered through the nfh_pptp module's backend");
+	t_init(&t, "10.0.1.2", 40030, false, 331);
+	t.dp.ops = NULL;
+	session(&t);
+	send_msg(&t, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	send_msg(&t, 1, PPTP_OCRP, 0x2222, 0x1111, 1);
+	tap_ok(t.fake.nkcall == 1 && kcall_is(&t.fake, 0, 1, 0x1111, 0x1111, 0x2222),
+	       "pptp: without ctnetlink a connected call still reaches the module (backend link)");
+	t_free(&t);
+	t_init(&t, "10.0.1.2", 40031, false, 332);
+	t.dp.backend = NULL;
+	session(&t);
+	send_msg(&t, 0, PPTP_OCRQ, 0x1111, -1, -1);
+	send_msg(&t, 1, PPTP_OCRP, 0x2222, 0x1111, 1);
+	tap_ok(t.fake.nkcall == 0 && t.v.verdict == 1,
+	       "pptp: with ctnetlink but no backend link no module call is made; the packet passes");
+	t_free(&t);
+}
+
 void test_pptp(void);
 void test_pptp(void)
 {
+	test_backend();
 	test_outgoing();
 	test_incoming();
 	test_nat_collision();

@@ -290,6 +290,74 @@ static void test_pkt_hostile(void)
 	TAP_EQ_U(bad, 0, "truncated nlmsg_len: -EINVAL below 297, padding optional");
 }
 
+/* A packet of an expected connection (active FTP data: the server 198.51.100.2:20 connects
+ * to the client 192.0.2.1:50000) as __ctnetlink_glue_build lays out NFQA_CT for a conntrack
+ * with a master: CTA_TUPLE_MASTER (ctnetlink_dump_master), the master's original tuple
+ * client:40000 -> server:21, after the helper.  The child has the master's helper, as
+ * Debian's 6.12.95 gives it. */
+#define MASTER_OFF 168	/* CTA_TUPLE_MASTER's header */
+static const uint8_t pkt4_child[] __attribute__((aligned(4))) = {
+	NLMSG(236, 0x0300 /* QUEUE << 8 | PACKET */, 0, 0, 0),
+	NFGEN(NFPROTO_IPV4, 7),
+	NLA(11, 1 /* NFQA_PACKET_HDR */), B32(10), B16(0x0800), 2 /* NF_INET_FORWARD */, PAD1,
+	NEST(188, 11 /* NFQA_CT */),
+		TUPLE4(1 /* ORIG */, V4(198, 51, 100, 2), V4(192, 0, 2, 1), IPPROTO_TCP, 20, 50000),
+		TUPLE4(2 /* REPLY */, V4(192, 0, 2, 1), V4(198, 51, 100, 2), IPPROTO_TCP, 50000, 20),
+		NLA(8, 12 /* CTA_ID */), B32(0x11223345),
+		NLA(8, 3 /* CTA_STATUS */), B32(0xf /* EXPECTED | SEEN_REPLY | ASSURED | CONFIRMED */),
+		NEST(12, 5 /* CTA_HELP */),
+			NLA(8, 1 /* CTA_HELP_NAME */), 'f', 't', 'p', 0,
+		TUPLE4(14 /* CTA_TUPLE_MASTER */, V4(192, 0, 2, 1), V4(198, 51, 100, 2), IPPROTO_TCP,
+		       40000, 21),
+	NLA(8, 12 /* NFQA_CT_INFO */), B32(IP_CT_ESTABLISHED),
+	NLA(8, 10 /* NFQA_PAYLOAD */), 'd', 'a', 't', 'a',
+};
+
+static int child_spoiled(size_t off, const uint8_t *bytes, size_t n, struct queue_pkt *p)
+{
+	NLBUF(buf, sizeof(pkt4_child));
+
+	memcpy(buf, pkt4_child, sizeof(pkt4_child));
+	memcpy(buf + off, bytes, n);
+	return queue_pkt_decode((const void *)buf, p);
+}
+
+/* The master of an expected connection decoded from NFQA_CT; a hostile one never taken. */
+static void test_pkt_master(void)
+{
+	struct queue_pkt p;
+	struct ct_tuple master = tuple4("192.0.2.1", "198.51.100.2", 40000, 21);
+	struct ct_tuple child = tuple4("198.51.100.2", "192.0.2.1", 20, 50000);
+	const uint8_t src_unknown[] = { H16(9) };	/* the master's CTA_IP_V4_SRC -> unknown */
+	const uint8_t master_lie[] = { NEST(56, 14) };	/* 4 bytes past the end of NFQA_CT */
+	size_t bad = 0;
+
+	TAP_EQ_I(queue_pkt_decode((const void *)pkt4_child, &p), 0, "expected connection: packet decodes");
+	tap_ok(p.has_ct && p.ct.has_master && !memcmp(&p.ct.master, &master, sizeof(master)) &&
+	       !memcmp(&p.ct.tuple[CT_DIR_ORIGINAL], &child, sizeof(child)) && (p.ct.status & IPS_EXPECTED) &&
+	       p.ct.id == 0x11223345 && !strcmp(p.ct.helper, "ftp"),
+	       "expected connection: CTA_TUPLE_MASTER is the master's original tuple, own tuples apart");
+	TAP_EQ_I(queue_pkt_decode((const void *)pkt4, &p), 0, "a conntrack without master decodes");
+	tap_ok(p.has_ct && !p.ct.has_master, "... and has no master");
+	TAP_EQ_I(child_spoiled(MASTER_OFF + 10, src_unknown, 2, &p), 0,
+		 "master without a source address: the packet still decodes");
+	tap_ok(p.has_ct && !p.ct.has_master && !p.ct.master.l3 && p.ct.id == 0x11223345,
+	       "... the master is left out, nothing of it kept, the conntrack stands");
+	TAP_EQ_I(child_spoiled(MASTER_OFF, master_lie, 4, &p), -EINVAL,
+		 "CTA_TUPLE_MASTER longer than NFQA_CT: malformed");
+	tap_ok(p.id_valid && p.id == 10 && !p.has_ct, "... the id is known: the packet passes as it is");
+	for (size_t len = 16; len < sizeof(pkt4_child); len++) {
+		uint32_t *b = malloc(len);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)b;
+
+		memcpy(b, pkt4_child, len);
+		nlh->nlmsg_len = (uint32_t)len;
+		bad += queue_pkt_decode(nlh, &p) != -EINVAL;
+		free(b);
+	}
+	TAP_EQ_U(bad, 0, "expected connection cut anywhere: -EINVAL, nothing read past the end");
+}
+
 /* A verdict goes back through the generic decoders: what the kernel's nfqnl_recv_verdict and
  * ctnetlink_glue_attach_expect would find. */
 static void test_verdict_roundtrip(void)
@@ -329,5 +397,6 @@ void test_queue(void)
 	test_verdict_golden();
 	test_pkt_decode();
 	test_pkt_hostile();
+	test_pkt_master();
 	test_verdict_roundtrip();
 }
