@@ -144,6 +144,19 @@ compile_lib() {
 	ar rcs "$out/libnfhelper.a" "${objs[@]}"
 }
 
+# compile_testlib OUTDIR CC CFLAGS...: the shared test code, every tests/lib/*.c, into
+# OUTDIR/libtest.a (an archive: a binary links only what it uses, so a fuzzer without TAP
+# does not need tap_ok).
+compile_testlib() {
+	local out=$1 cc=$2 c objs=(); shift 2
+	for c in tests/lib/*.c; do
+		$cc "$@" $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -Itests/lib -c "$c" -o "$out/test_$(basename "${c%.c}").o"
+		objs+=("$out/test_$(basename "${c%.c}").o")
+	done
+	rm -f "$out/libtest.a"
+	ar rcs "$out/libtest.a" "${objs[@]}"
+}
+
 release() {
 	uapi; grammars
 	compile_lib "$B/musl" musl-gcc -std=c11 -D_GNU_SOURCE -O2 -isystem "$B/uapi" -ffunction-sections -fdata-sections
@@ -171,8 +184,9 @@ unit() {
 	grammars
 	listing "$B/list/suites.h" SUITES test_ tests/unit/test_*.c
 	compile_lib "$B/asan" clang-14 -std=c11 -D_GNU_SOURCE $SAN
-	clang-14 -std=c11 -D_GNU_SOURCE $SAN $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/unit \
-		tests/unit/*.c "$B/asan/libnfhelper.a" -o "$B/unit-tests"
+	compile_testlib "$B/asan" clang-14 -std=c11 -D_GNU_SOURCE $SAN
+	clang-14 -std=c11 -D_GNU_SOURCE $SAN $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/lib \
+		tests/unit/*.c "$B/asan/libtest.a" "$B/asan/libnfhelper.a" -o "$B/unit-tests"
 	(cd tests/unit && "$B/unit-tests")
 }
 
@@ -183,13 +197,12 @@ fuzz() {
 	# Coverage instrumentation at -O1 over Ragel's -G2 goto tables takes clang minutes per
 	# grammar; at -O0 seconds.  The parsers' own code is what the fuzzers exercise either way.
 	GENOPT=-O0 compile_lib "$B/fuzzlib" clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+	compile_testlib "$B/fuzzlib" clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined
 	for h in tests/fuzz/fuzz_*.c; do
 		[ -e "$h" ] || continue
 		local name; name=$(basename "${h%.c}")
-		clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I"$B/gen" -Itests/unit \
-			"$h" tests/unit/qmsg.c tests/unit/kstore.c tests/unit/kseqadj.c tests/unit/fakect.c tests/unit/split.c \
-			tests/unit/split_parsers.c \
-			"$B/fuzzlib/libnfhelper.a" -o "$B/$name"
+		clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I"$B/gen" -Itests/lib \
+			"$h" "$B/fuzzlib/libtest.a" "$B/fuzzlib/libnfhelper.a" -o "$B/$name"
 		local corpus="$B/corpus/$name"
 		mkdir -p "$corpus"
 		echo "fuzz: $name for ${secs}s"
@@ -203,7 +216,8 @@ bench() {
 	grammars
 	listing "$B/list/benches.h" BENCHES bench_ tests/bench/bench_*.c
 	compile_lib "$B/bench" gcc -std=c11 -D_GNU_SOURCE -O2 -g
-	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/unit tests/bench/*.c tests/unit/qmsg.c tests/unit/kstore.c tests/unit/fakect.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
+	compile_testlib "$B/bench" gcc -std=c11 -D_GNU_SOURCE -O2 -g
+	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/lib tests/bench/*.c "$B/bench/libtest.a" "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
 	"$B/bench-nfhelper"
 }
 

@@ -2,7 +2,7 @@
 /* fuzz_help: "packet in, verdict out" for every protocol of helper_protos[] (src/helpers.c):
  * a whole connection of TCP segments or UDP datagrams in either direction, retransmissions,
  * gaps, conntrack ends, with and without NAT, IPv4 and IPv6, expectations created through a
- * fake ctnetlink (tests/unit/fakect.c) or riding in the verdict — every verdict checked.
+ * fake ctnetlink (tests/lib/fakect.c) or riding in the verdict — every verdict checked.
  * PPTP's calls go to fakect's model of the nfh_pptp module: never added twice, never removed
  * unadded; once the conntrack has ended no NAT call ID and no pool pin may stay held.
  *
@@ -21,7 +21,7 @@
  *           this packet and a new one (next id, same tuple) starts, bit 5 another
  *           connection now holds the port of fakect's last expectation and the next one
  *           (a clash for a retransmission or the next command); TCP only: bits 2-3.
- * The conntrack's helper data is modelled as the kernel keeps it (tests/unit/kstore.c): each
+ * The conntrack's helper data is modelled as the kernel keeps it (tests/lib/kstore.c): each
  * packet carries it in NFQA_CT, each verdict's NFQA_CT is applied, and a verdict the kernel
  * would mishandle (CTA_HELP_NAME without CTA_HELP_INFO, a record longer than priv_data_len,
  * another helper's name, NFQA_EXP without NFQA_CT) aborts. */
