@@ -860,6 +860,14 @@ static void world_init(const struct stream_model *model, const struct helper_pro
 	}
 }
 
+static int model_find(const char *name)
+{
+	for (int i = 0; models[i]; i++)
+		if (!strcmp(models[i]->name, name))
+			return i;
+	return -1;
+}
+
 /* The model the input names, and its protocol; NULL when there is none.  Every protocol
  * with a stream must have a model: one without fails at once, nothing is skipped. */
 static const struct stream_model *model_named(const uint8_t *d, size_t size, size_t *used,
@@ -867,32 +875,24 @@ static const struct stream_model *model_named(const uint8_t *d, size_t size, siz
 {
 	const uint8_t *nul = memchr(d, 0, size < 16 ? size : 16);
 	static bool checked;
+	int i;
 
-	for (unsigned i = 0; !checked && helper_protos[i]; i++) {
-		unsigned j = 0;
-
-		while (models[j] && (!helper_protos[i]->stream || strcmp(models[j]->name, helper_protos[i]->name)))
-			j++;
-		if (helper_protos[i]->stream && !models[j]) {
+	for (unsigned k = 0; !checked && helper_protos[k]; k++) {
+		if (helper_protos[k]->stream && model_find(helper_protos[k]->name) < 0) {
 			fprintf(stderr, "fuzz_stream: protocol %s has a stream but no model "
-				"(tests/fuzz/stream_%s.c)\n", helper_protos[i]->name, helper_protos[i]->name);
+				"(tests/fuzz/stream_%s.c)\n", helper_protos[k]->name, helper_protos[k]->name);
 			abort();
 		}
 	}
 	checked = true;
-	if (!nul)
+	if (!nul || (i = model_find((const char *)d)) < 0)
 		return NULL;
-	for (unsigned i = 0; models[i]; i++) {
-		if (strcmp(models[i]->name, (const char *)d))
-			continue;
-		*proto = helper_find(models[i]->name);
-		if (!*proto || !(*proto)->stream)
-			return NULL;
-		*used = (size_t)(nul - d) + 1;
-		*index = i;
-		return models[i];
-	}
-	return NULL;
+	*proto = helper_find(models[i]->name);
+	if (!*proto || !(*proto)->stream)
+		return NULL;
+	*used = (size_t)(nul - d) + 1;
+	*index = (unsigned)i;
+	return models[i];
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
