@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|test|bench|demo|fresh|clean]
+# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|test|bench|deb|demo|fresh|clean]
+# The outputs are the Makefile's (make, incremental); this script installs packages (deps, and
+# test and demo through it: no other target does), runs the tests, the VM and the demo.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -90,107 +92,56 @@ deps() {
 	kernel_headers
 }
 
-# musl-gcc does not search the kernel's UAPI headers; give it a folder of links to them.
-uapi() {
-	mkdir -p "$B/uapi"
-	ln -sfn /usr/include/linux "$B/uapi/linux"
-	ln -sfn /usr/include/asm-generic "$B/uapi/asm-generic"
-	ln -sfn "/usr/include/$(gcc -print-multiarch)/asm" "$B/uapi/asm"
-}
+# The outputs (generated parsers, release binary, unit, fuzz, bench, kmod) are the Makefile's:
+# incremental, with dependency tracking.  CC chooses the release compiler (musl-gcc), SANCC the
+# sanitizer one (clang-14); both pass through the environment.
+mk() { make --no-print-directory -C "$ROOT" -j"$(nproc)" B="$B" "$@"; }
 
-CWARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter"
-# Ragel output is generated: relax only the warnings its -G2 code is known to trigger.
-GENWARN="-Wno-implicit-fallthrough -Wno-unused-variable -Wno-unused-const-variable -Wno-missing-prototypes"
-
-# Each grammars/*.rl into $B/gen/*.c.  Shared rules live in grammars/include/ (not a grammar of
-# their own) and are pulled in by Ragel's `include`: a grammar is regenerated when it or a file
-# it includes is newer than its output.
-grammars() {
-	local rl out inc stale
-	mkdir -p "$B/gen"
-	for rl in grammars/*.rl; do
-		out="$B/gen/$(basename "${rl%.rl}").c"
-		stale=0
-		[ "$out" -nt "$rl" ] || stale=1
-		for inc in $(sed -n 's/^[[:space:]]*include[[:space:]][^"]*"\([^"]*\)".*/\1/p' "$rl"); do
-			[ "$out" -nt "grammars/$inc" ] || stale=1
-		done
-		[ "$stale" = 0 ] || ragel -G2 -o "$out" "$rl"
+# Only deps, test and demo install packages; the other targets say what is missing, in a line.
+need() {	# need COMMAND...
+	local t
+	for t in "$@"; do
+		command -v "$t" > /dev/null ||
+			{ echo "cannot build: $t is missing; run ./build.sh deps (as root)" >&2; exit 1; }
 	done
 }
-
-# compile OUTDIR CC CFLAGS... : every src/*.c (but main.c) and generated parser into OUTDIR/libnfhelper.a,
-# one compiler per core, the large generated parsers first (they take the longest).
-compile_lib() {
-	local out=$1 cc=$2; shift 2
-	mkdir -p "$out"
-	local objs=() running=0 fail=0 max c o
-	max=$(nproc)
-	for c in "$B"/gen/*.c src/*.c; do
-		[ -e "$c" ] && [ "$c" != src/main.c ] || continue
-		case $c in
-		src/*) o="$out/$(basename "${c%.c}").o"
-		       $cc "$@" $CWARN -Isrc -I"$B/gen" -c "$c" -o "$o" & ;;
-		*)     o="$out/gen_$(basename "${c%.c}").o"
-		       $cc "$@" ${GENOPT:-} $CWARN $GENWARN -Isrc -I"$B/gen" -c "$c" -o "$o" & ;;
-		esac
-		objs+=("$o")
-		running=$((running + 1))
-		if [ "$running" -ge "$max" ]; then wait -n || fail=1; running=$((running - 1)); fi
-	done
-	while [ "$running" -gt 0 ]; do wait -n || fail=1; running=$((running - 1)); done
-	[ "$fail" = 0 ] || { echo "compile failed (see above)" >&2; return 1; }
-	rm -f "$out/libnfhelper.a"
-	ar rcs "$out/libnfhelper.a" "${objs[@]}"
+need_fuzzer() {	# libFuzzer's runtime (libclang-rt-14-dev) beside clang
+	need "${SANCC:-clang-14}"
+	[ -e "$("${SANCC:-clang-14}" -print-file-name=libclang_rt.fuzzer-x86_64.a)" ] ||
+		{ echo "cannot build the fuzzers: libFuzzer (libclang-rt-14-dev) is missing; run ./build.sh deps (as root)" >&2; exit 1; }
 }
 
 release() {
-	uapi; grammars
-	compile_lib "$B/musl" musl-gcc -std=c11 -D_GNU_SOURCE -O2 -isystem "$B/uapi" -ffunction-sections -fdata-sections
-	musl-gcc -std=c11 -D_GNU_SOURCE -O2 -isystem "$B/uapi" $CWARN -Isrc -I"$B/gen" -static -Wl,--gc-sections -s \
-		src/main.c "$B/musl/libnfhelper.a" -o "$B/nfhelper"
-	echo "built $B/nfhelper: $(stat -c %s "$B/nfhelper") bytes; $(file -b "$B/nfhelper" | cut -d, -f1-5)"
+	local cc=${CC:-musl-gcc}
+	need make ragel file "${cc%% *}"
+	mk release
 }
 
-# listing OUT MACRO PREFIX FILES...: "#define MACRO(X) X(a) X(b)" for PREFIXa.c, PREFIXb.c — unit
-# suites and benches are found by their file names, never listed by hand.
-listing() {
-	local out=$1 macro=$2 prefix=$3 line; shift 3
-	line="#define $macro(X)"
-	for f in "$@"; do
-		f=$(basename "${f%.c}")
-		line="$line X(${f#"$prefix"})"
-	done
-	mkdir -p "$(dirname "$out")"
-	echo "$line" > "$out.tmp"
-	cmp -s "$out.tmp" "$out" 2>/dev/null && rm -f "$out.tmp" || mv "$out.tmp" "$out"
-}
-
-SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
 unit() {
-	grammars
-	listing "$B/list/suites.h" SUITES test_ tests/unit/test_*.c
-	compile_lib "$B/asan" clang-14 -std=c11 -D_GNU_SOURCE $SAN
-	clang-14 -std=c11 -D_GNU_SOURCE $SAN $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/unit \
-		tests/unit/*.c "$B/asan/libnfhelper.a" -o "$B/unit-tests"
+	need make ragel "${SANCC:-clang-14}"
+	mk unit
 	(cd tests/unit && "$B/unit-tests")
 }
 
-# fuzz [SECONDS]: build every harness in tests/fuzz and run each for SECONDS on its seed corpus.
+# fuzz [SECONDS [HARNESS]]: every harness in tests/fuzz (or the one named: stream or
+# fuzz_stream), each for SECONDS on its seed corpus.
 fuzz() {
-	local secs=${1:-10}
-	grammars
-	# Coverage instrumentation at -O1 over Ragel's -G2 goto tables takes clang minutes per
-	# grammar; at -O0 seconds.  The parsers' own code is what the fuzzers exercise either way.
-	GENOPT=-O0 compile_lib "$B/fuzzlib" clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+	local secs=${1:-10} only=${2:-} h name corpus
+	need make ragel
+	need_fuzzer
+	if [ -n "$only" ]; then
+		only=fuzz_${only#fuzz_}
+		[ -e "tests/fuzz/$only.c" ] ||
+			{ echo "fuzz: no harness tests/fuzz/$only.c" >&2; return 1; }
+		mk "$only"
+	else
+		mk fuzz
+	fi
 	for h in tests/fuzz/fuzz_*.c; do
 		[ -e "$h" ] || continue
-		local name; name=$(basename "${h%.c}")
-		clang-14 -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -I"$B/gen" -Itests/unit \
-			"$h" tests/unit/qmsg.c tests/unit/kstore.c tests/unit/kseqadj.c tests/unit/fakect.c tests/unit/split.c \
-			tests/unit/split_parsers.c \
-			"$B/fuzzlib/libnfhelper.a" -o "$B/$name"
-		local corpus="$B/corpus/$name"
+		name=$(basename "${h%.c}")
+		[ -z "$only" ] || [ "$name" = "$only" ] || continue
+		corpus="$B/corpus/$name"
 		mkdir -p "$corpus"
 		echo "fuzz: $name for ${secs}s"
 		"$B/$name" -max_total_time="$secs" -print_final_stats=0 "$corpus" "tests/fuzz/seeds/${name#fuzz_}" \
@@ -200,29 +151,23 @@ fuzz() {
 }
 
 bench() {
-	grammars
-	listing "$B/list/benches.h" BENCHES bench_ tests/bench/bench_*.c
-	compile_lib "$B/bench" gcc -std=c11 -D_GNU_SOURCE -O2 -g
-	gcc -std=c11 -D_GNU_SOURCE -O2 -g $CWARN -Wno-missing-prototypes -Isrc -I"$B/gen" -I"$B/list" -Itests/unit tests/bench/*.c tests/unit/qmsg.c tests/unit/kstore.c tests/unit/fakect.c "$B/bench/libnfhelper.a" -o "$B/bench-nfhelper"
+	need make ragel "${BENCHCC:-gcc}"
+	mk bench
 	"$B/bench-nfhelper"
 }
 
-# kmod: the nfh_pptp module for every VM kernel, into $B/kmod/VERSION/nfh_pptp.ko (kbuild
-# writes next to the sources, so each version builds in its own copy).  A warning fails it.
+# kmod: the nfh_pptp module for every VM kernel, into $B/kmod/VERSION/nfh_pptp.ko (make
+# delegates to each kernel's kbuild).  A warning fails it.
 kmod() {
-	local s v d log
+	local s v vers=""
+	need make
 	for s in $(. tests/vm/kernel.sh && echo "$VM_KERNELS_ALL"); do
-		v=$(. tests/vm/kernel.sh && vm_kernel_version "$s")
-		d="$B/kmod/$v"
-		mkdir -p "$d"
-		cp kmod/Kbuild kmod/*.[ch] "$d/"
-		log=$(make -C "/usr/src/linux-headers-$v" M="$d" W=1 modules 2>&1) ||
-			{ echo "$log"; echo "kmod: build for $v failed" >&2; return 1; }
-		if echo "$log" | grep -q 'warning:'; then
-			echo "$log"; echo "kmod: warnings building for $v" >&2; return 1
-		fi
-		echo "built $d/nfh_pptp.ko"
+		v=$(. tests/vm/kernel.sh && vm_kernel_version "$s") || exit 1
+		[ -d "/usr/src/linux-headers-$v" ] ||
+			{ echo "cannot build kmod: linux-headers-$v is missing; run ./build.sh deps (as root)" >&2; exit 1; }
+		vers="$vers $v"
 	done
+	mk kmod KVERS="${vers# }"
 }
 
 # fresh: what a fresh Debian 12 machine does with a clone of this repository, without a VM:
@@ -263,20 +208,21 @@ fresh() {
 
 # vm [PROTO | PROTO/SCENARIO ...]: the VM scenarios; KERNELS= / MODES= choose the boots (default:
 # CI's: 6.1 in every mode, 6.12 with nfhelper), e.g. KERNELS=6.12 MODES="nfhelper kernel".
-vm() { release; kmod; tests/vm/run.sh "$@"; }
+vm() { need qemu-system-x86_64; release; kmod; tests/vm/run.sh "$@"; }
 
 case "${1:-all}" in
 deps)	deps ;;
-all)	deps; release ;;
-unit)	deps; unit ;;
-fuzz)	deps; shift; fuzz "${1:-10}" ;;
-vm)	deps; shift; vm "$@" ;;
-kmod)	deps; kmod ;;
-kmodtest) deps; kmod; tests/vm/kmod/run.sh ;;
+all)	release ;;
+unit)	unit ;;
+fuzz)	shift; fuzz "${1:-10}" "${2:-}" ;;
+vm)	shift; vm "$@" ;;
+kmod)	kmod ;;
+kmodtest) need qemu-system-x86_64; kmod; tests/vm/kmod/run.sh ;;
 test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh ;;
-bench)	deps; bench ;;
+bench)	bench ;;
+deb)	release; packaging/deb.sh "$B/nfhelper" "$B" ;;
 fresh)	fresh ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS]|vm [PROTO|PROTO/SCENARIO...]|test|bench|demo|fresh|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|test|bench|deb|demo|fresh|clean]" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_ftp_parser: any bytes, as client and as server stream, fed whole, cut once, cut
- * into many pieces and byte by byte (the split harness, tests/unit/split.c), must give the
+ * into many pieces and byte by byte (the split harness, tests/lib/split.c), must give the
  * same matches; every match must lie inside its line and
  * say what its text says (re-read here independently, IPv6 by inet_pton).  Short inputs
  * are also tried as the address of "EPRT |2|...|1|": the grammar must agree with inet_pton.
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "split_parsers.h"
+#include "split_ftp.h"
 
 /* more than a 4 KB input can hold (a match takes a line of at least 16 bytes) */
 #define MAXM 4096

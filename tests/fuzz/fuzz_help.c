@@ -2,15 +2,16 @@
 /* fuzz_help: "packet in, verdict out" for every protocol of helper_protos[] (src/helpers.c):
  * a whole connection of TCP segments or UDP datagrams in either direction, retransmissions,
  * gaps, conntrack ends, with and without NAT, IPv4 and IPv6, expectations created through a
- * fake ctnetlink (tests/unit/fakect.c) or riding in the verdict — every verdict checked.
+ * fake ctnetlink (tests/lib/fakect.c) or riding in the verdict — every verdict checked.
  * PPTP's calls go to fakect's model of the nfh_pptp module: never added twice, never removed
  * unadded; once the conntrack has ended no NAT call ID and no pool pin may stay held.
  *
- * Input: two bytes of settings, then records [flags][len][len bytes] (flag bit 6: len is two
- * bytes, big-endian, so a record may exceed 255 bytes: a TFTP request over 512, a full
- * segment).
- *   byte 0: bits 0-2 protocol (index into helper_protos[], modulo their count), bit 3 the
- *           transport (index into the protocol's l4[], modulo), bit 4 NAT, bit 5 IPv6,
+ * Input: the protocol's name and a NUL ("ftp\0"; a name helper_find does not know ends the
+ * input: seeds never change meaning when a protocol joins the table), two bytes of settings,
+ * then records [flags][len][len bytes] (flag bit 6: len is two bytes, big-endian, so a record
+ * may exceed 255 bytes: a TFTP request over 512, a full segment).
+ *   byte 0: bits 0-2 unused (they were the protocol's index), bit 3 the transport (index
+ *           into the protocol's l4[], modulo), bit 4 NAT, bit 5 IPv6,
  *           bits 6-7 expectation creation: 0 in the verdict only, 1 fakect, 2 fakect with
  *           ports taken (byte 1), 3 fakect failing (-ENOENT: synchronous creation unusable).
  *   byte 1: bits 0-2 the protocol's first three switches (HELPER_OPT_BOOL, e.g. ftp --loose),
@@ -21,7 +22,7 @@
  *           this packet and a new one (next id, same tuple) starts, bit 5 another
  *           connection now holds the port of fakect's last expectation and the next one
  *           (a clash for a retransmission or the next command); TCP only: bits 2-3.
- * The conntrack's helper data is modelled as the kernel keeps it (tests/unit/kstore.c): each
+ * The conntrack's helper data is modelled as the kernel keeps it (tests/lib/kstore.c): each
  * packet carries it in NFQA_CT, each verdict's NFQA_CT is applied, and a verdict the kernel
  * would mishandle (CTA_HELP_NAME without CTA_HELP_INFO, a record longer than priv_data_len,
  * another helper's name, NFQA_EXP without NFQA_CT) aborts. */
@@ -48,13 +49,18 @@ static void fail(const struct helper_proto *p, uint32_t id, const char *what)
 	abort();
 }
 
-static unsigned protos_count(void)
+/* The protocol the input names: up to PROTO_NAME_MAX bytes and a NUL.  *used is past it. */
+#define PROTO_NAME_MAX 16
+static const struct helper_proto *proto_named(const uint8_t *d, size_t size, size_t *used)
 {
-	unsigned n = 0;
+	const uint8_t *nul = memchr(d, 0, size < PROTO_NAME_MAX ? size : PROTO_NAME_MAX);
+	char name[PROTO_NAME_MAX];
 
-	while (helper_protos[n])
-		n++;
-	return n;
+	if (!nul)
+		return NULL;
+	memcpy(name, d, (size_t)(nul - d) + 1);
+	*used = (size_t)(nul - d) + 1;
+	return helper_find(name);
 }
 
 /* Expectations in fakect before a packet: a dropped packet must leave no new one behind
@@ -139,9 +145,9 @@ static void setup_conn(struct run *r, uint8_t s0, uint8_t s1)
 		r->c.ct.tuple[CT_DIR_REPLY].dport = 40001;
 }
 
-static void setup(struct run *r, struct helper_cfg *cfg, uint8_t s0, uint8_t s1)
+static void setup(struct run *r, struct helper_cfg *cfg, const struct helper_proto *p, uint8_t s0,
+		  uint8_t s1)
 {
-	const struct helper_proto *p = helper_protos[(s0 & 7) % protos_count()];
 	unsigned h = s1 >> 4;
 
 	r->proto = p;
@@ -207,13 +213,16 @@ static uint32_t build(struct run *r, uint8_t fl, const uint8_t *d, uint32_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct run r;
+	const struct helper_proto *p;
 	struct helper_cfg cfg;
-	size_t off = 2;
+	size_t off;
 
-	if (size < 2)
+	p = proto_named(data, size, &off);
+	if (!p || size < off + 2)
 		return 0;
 	memset(&r, 0, sizeof(r));
-	setup(&r, &cfg, data[0], data[1]);
+	setup(&r, &cfg, p, data[off], data[off + 1]);
+	off += 2;
 	while (off + 2 <= size) {
 		uint8_t fl = data[off];
 		uint32_t len = data[off + 1];

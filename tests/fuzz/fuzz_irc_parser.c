@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_irc_parser: any bytes, fed whole, cut once, cut into many pieces and byte by byte
- * (the split harness, tests/unit/split.c), must give the same matches, each inside what was fed; and those matches must be exactly what a naive
+ * (the split harness, tests/lib/split.c), must give the same matches, each inside what was fed; and those matches must be exactly what a naive
  * line-by-line reading of grammars/irc.rl written here finds (IPv6 by inet_pton).
  * Seeds: seeds/irc_parser/<capture>.{client,server} are the first 4 KB of each direction of
  * tests/corpus/irc/<capture>.txt (zeek/zeek, BSD; OISF/suricata-verify, MIT; see
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "split_parsers.h"
+#include "split_irc.h"
 
 /* more than a 4 KB input can hold */
 #define MAXM 4096

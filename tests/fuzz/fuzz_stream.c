@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* fuzz_stream: one FTP control connection, client to server through a NAT router, end to end:
- * a TCP sender, the router (nfhelper's verdicts plus the kernel's sequence adjustment) and a
- * TCP receiver; the receiver must get the rewritten stream byte for byte, whatever the
+/* fuzz_stream: one control connection of a TCP stream protocol (FTP, IRC, PPTP: every
+ * protocol of helper_protos[] with a stream), client to server through a NAT router, end to
+ * end: a TCP sender, the router (nfhelper's verdicts plus the kernel's sequence adjustment)
+ * and a TCP receiver; the receiver must get the rewritten stream byte for byte, whatever the
  * segmentation, retransmission, overlap, reordering and loss.
  * Mirrors net/netfilter/nf_conntrack_seqadj.c (nf_ct_seqadj_set, nf_ct_seq_adjust), RFC 793
- * (sequence space, cumulative acknowledgement), RFC 959 / RFC 2428 (PORT, EPRT).
+ * (sequence space, cumulative acknowledgement).  What the client writes and what NAT must
+ * make of it is each protocol's model, tests/fuzz/stream_<name>.c (stream_model.h): FTP's
+ * PORT/EPRT (RFC 959, RFC 2428), IRC's DCC offers, PPTP's call IDs.
  *
- * Input: [config][line count][one byte per line][op, k]...
+ * Input: [name NUL][config][line count][one byte per line][op, k]...
+ *   name:   the protocol's, e.g. "ftp" (helper_protos[], with a model; others end the input).
  *   config: bits 0-1 addresses (0 client 10.0.1.2 behind 192.168.100.100: rewrites grow;
  *           1 behind 10.0.2.1: same length; 2 client 192.168.100.100 behind 10.0.2.1: they
  *           shrink; 3 no NAT), bit 2 sequence numbers wrap within the first bytes, bit 3 no
  *           handshake (nfhelper meets the connection mid-stream), bit 4 synchronous
  *           expectations through fakect (else they ride in the verdict).
- *   line:   bits 0-3 kind (app_line), bits 4-6 the port announced.
+ *   line:   one message of the protocol's model (FTP: bits 0-3 kind, bits 4-6 the port).
  *   op:     bits 0-1: 0 or 3 send k new bytes, 1 retransmit k bytes from snd_una (past
  *           snd_nxt it carries new data, as Linux collapses), 2 deliver the oldest delayed
  *           segment (bit 2: of those delayed after the router); bits 2-4 the segment's fate
@@ -20,13 +24,17 @@
  * Then lossless rounds (what is delayed arrives, Linux-like retransmission from snd_una in
  * whole first-copy segments) until everything is acknowledged; not finishing is a stall.
  *
- * Checks: every verdict consistent and safe for the kernel (tests/unit/kstore.c models the
+ * Checks: every verdict consistent and safe for the kernel (tests/lib/kstore.c models the
  * conntrack's helper data, fed back in NFQA_CT; a verdict the kernel would mishandle aborts); copies of one receiver position that both count agree;
  * no acknowledgement of bytes never sent; no stall; each line arrives either unchanged or as
- * its NAT rewrite (computed here, in the kernel's format, not by src/ftp.c); a rewritable
+ * its NAT rewrite (computed by the model, in the kernel's format, not by src/); a rewritable
  * line whose bytes reached the router in order in at most two accepted segments is rewritten.
+ * A stateful protocol (PPTP: a call's NAT ID depends on the calls before it) is held to that
+ * until the first message the router met uncleanly; from there on a message may also arrive
+ * with other values in its call-ID bytes, its length and every other byte unchanged.  When
+ * the connection has ended nothing the protocol holds process-wide may stay held.
  *
- * The kernel keeps one correction per direction (tests/unit/kseqadj.c models it): with two
+ * The kernel keeps one correction per direction (tests/lib/kseqadj.c models it): with two
  * length changes in flight it would map retransmissions of bytes before the older one
  * wrongly, so nfhelper sets each segment's sequence number for it, and a segment that lands
  * elsewhere than its first copy fails.  Acknowledgements stay the kernel's to map: the harness
@@ -43,11 +51,18 @@
 #include <sys/socket.h>
 #include "dispatch.h"
 #include "fakect.h"
-#include "ftp.h"
 #include "kseqadj.h"
 #include "log.h"
 #include "pkt.h"
 #include "qmsg.h"
+#include "stream_model.h"
+#include "stream_models.h"	/* STREAM_MODELS(X): every tests/fuzz/stream_*.c, found by name */
+
+#define DECLARE(m) extern const struct stream_model stream_model_##m;
+STREAM_MODELS(DECLARE)
+#define ENTRY(m) &stream_model_##m,
+static const struct stream_model *const models[] = { STREAM_MODELS(ENTRY) NULL };
+#define MODELS_MAX (sizeof(models) / sizeof(models[0]))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,6 +85,7 @@ struct line {
 	bool unclean;            /* the router met it out of order, dropped, split in three... */
 	bool closed;             /* the router has seen it whole: later events do not count */
 	uint8_t nseg;
+	uint32_t vary, nvary;    /* stateful protocols: bytes whose value may differ (model) */
 };
 
 struct seg {
@@ -84,10 +100,12 @@ struct pre {
 };
 
 static struct world {
+	const struct stream_model *model;
+	const struct helper_proto *proto;
+	struct stream_env env;   /* client address, address it is NATed to, the model's state */
 	struct dispatch dp;
 	struct qmsg_conn c;
 	struct fakect fk;
-	uint8_t cl[4], na[4];    /* client address, address it is NATed to */
 	bool nat, synced;
 	uint8_t app[APP_MAX];
 	uint32_t app_len;
@@ -122,25 +140,44 @@ static struct world {
 	jmp_buf out;
 } w;
 
-static struct {
+static struct stats {
 	unsigned long inputs, lines, rewritable, rewritten, unclean_plain, drops, stale_differ,
-		segments, limited, limited_fail, misacked, misplaced, overtaken, reseg;
-} st;
+		segments, limited, limited_fail, misacked, misplaced, overtaken, reseg, varied;
+} st, st_model[MODELS_MAX];
 static int tracing = -1, strict;
 
-static void stats_print(void) __attribute__((destructor));
-static void stats_print(void)
+static void stats_print_one(const char *name, const struct stats *t, bool stateful)
 {
-	if (!st.inputs)
-		return;
-	fprintf(stderr, "fuzz_stream: %lu inputs, %lu segments, %lu router drops; %lu lines, %lu "
+	fprintf(stderr, "fuzz_stream %s: %lu inputs, %lu segments, %lu router drops; %lu lines, %lu "
 		"rewritable: %lu rewritten, %lu left unrewritten after an unclean passage; %lu "
 		"stale copies (before rcv_nxt) that differed; kernel single-correction limit hit in %lu "
 		"inputs (%lu acks mis-mapped, %lu segments misplaced after one); a length change behind bytes "
 		"passed ahead in %lu; resegmented bytes before a change mapped with it in %lu; %lu of "
-		"these inputs broke the stream\n", st.inputs, st.segments, st.drops, st.lines,
-		st.rewritable, st.rewritten, st.unclean_plain, st.stale_differ, st.limited, st.misacked,
-		st.misplaced, st.overtaken, st.reseg, st.limited_fail);
+		"these inputs broke the stream", name, t->inputs, t->segments, t->drops, t->lines,
+		t->rewritable, t->rewritten, t->unclean_plain, t->stale_differ, t->limited, t->misacked,
+		t->misplaced, t->overtaken, t->reseg, t->limited_fail);
+	if (stateful)
+		fprintf(stderr, "; %lu messages with other values where the harness lost track of "
+			"the state", t->varied);
+	fputc('\n', stderr);
+}
+
+/* The counts of each protocol: what its inputs added to st. */
+static void stats_print(void) __attribute__((destructor));
+static void stats_print(void)
+{
+	for (unsigned i = 0; models[i]; i++)
+		if (st_model[i].inputs)
+			stats_print_one(models[i]->name, &st_model[i], models[i]->stateful);
+}
+
+static void stats_add(unsigned i, const struct stats *before)
+{
+	const unsigned long *a = (const unsigned long *)&st, *b = (const unsigned long *)before;
+	unsigned long *t = (unsigned long *)&st_model[i];
+
+	for (size_t k = 0; k < sizeof(st) / sizeof(unsigned long); k++)
+		t[k] += a[k] - b[k];
 }
 
 static void dump(const char *tag, const uint8_t *p, uint32_t len)
@@ -219,95 +256,43 @@ static void trace(const char *fmt, ...)
 
 /* --- the application stream ---------------------------------------------------------- */
 
-static const uint16_t ports[8] = { 40000, 40001, 40002, 1025, 65535, 80, 21, 50000 };
-
-static int nums(char *b, size_t cap, const uint8_t a[4], uint16_t port, bool zeros)
-{
-	return snprintf(b, cap, zeros ? "%03u,%03u,%03u,%03u,%03u,%03u" : "%u,%u,%u,%u,%u,%u",
-			a[0], a[1], a[2], a[3], port >> 8, port & 0xff);
-}
-
-/* Line kinds: PORT / EPRT naming the client in several spellings, lines that must pass as
- * they are (a bounce PORT naming another host, port 0, one byte too long), and others. */
+/* The model's message for input byte b, appended to the stream with its rewrite. */
 static void app_line(uint8_t b)
 {
-	char o[400], r[400], n[64], m[64], pad[160];
-	const uint8_t *c = w.cl, *a = w.na;
-	uint16_t port = ports[(b >> 4) & 7];
+	static struct stream_msg m;
 	struct line *l = &w.line[w.nline];
-	int on, rn = -1, k;
 
-	nums(m, sizeof(m), a, port, false);
-	switch (b & 15) {
-	case 0: case 1: case 2:
-		nums(n, sizeof(n), c, port, false);
-		on = snprintf(o, sizeof(o), "PORT %s\r\n", n);
-		rn = snprintf(r, sizeof(r), "PORT %s\r\n", m);
-		break;
-	case 3:
-		nums(n, sizeof(n), c, port, false);
-		on = snprintf(o, sizeof(o), "port  %s \r\n", n);
-		rn = snprintf(r, sizeof(r), "port  %s \r\n", m);
-		break;
-	case 4:
-		nums(n, sizeof(n), c, port, true);
-		on = snprintf(o, sizeof(o), "PORT %s\n", n);
-		rn = snprintf(r, sizeof(r), "PORT %s\n", m);
-		break;
-	case 5: case 6: case 7:
-		k = (b & 15) == 7 ? '!' : '|';
-		on = snprintf(o, sizeof(o), "EPRT %c1%c%u.%u.%u.%u%c%u%c\r\n", k, k, c[0], c[1], c[2],
-			      c[3], k, port, k);
-		/* nf_nat_ftp prints "|1|%pI4|%u|" whatever the client's delimiter was */
-		rn = snprintf(r, sizeof(r), "EPRT |1|%u.%u.%u.%u|%u|\r\n", a[0], a[1], a[2], a[3], port);
-		break;
-	case 8:
-		on = snprintf(o, sizeof(o), "NOOP\r\n");
-		break;
-	case 9:
-		on = snprintf(o, sizeof(o), "USER anonymous\r\n");
-		break;
-	case 10:
-		on = snprintf(o, sizeof(o), "PORT 10,0,3,3,0,80\r\n");	/* FTP bounce */
-		break;
-	case 11:
-		memset(pad, 'x', 150);
-		on = snprintf(o, sizeof(o), "SITE %.150s%.150s\r\n", pad, pad);
-		break;
-	case 12: case 13:
-		/* exactly FTP_LINE_MAX (matches), or one more (never matches) */
-		nums(n, sizeof(n), c, port, false);
-		k = FTP_LINE_MAX + (b & 15) - 12 - 7 - (int)strlen(n);
-		memset(pad, ' ', (size_t)k);
-		on = snprintf(o, sizeof(o), "PORT %s%.*s\r\n", n, k, pad);
-		if ((b & 15) == 12)
-			rn = snprintf(r, sizeof(r), "PORT %s%.*s\r\n", m, k, pad);
-		break;
-	case 14:
-		nums(n, sizeof(n), c, 0, false);
-		on = snprintf(o, sizeof(o), "PORT %s\r\n", n);	/* port 0: ignored */
-		break;
-	default:
-		on = snprintf(o, sizeof(o), "TYPE I\r\n");
-		break;
-	}
-	if (w.app_len + (uint32_t)on > APP_MAX)
+	memset(&m, 0, sizeof(m));
+	w.model->message(&w.env, b, &m);
+	if (m.olen > sizeof(m.o) || m.rlen > sizeof(m.r))
+		fail("the %s model wrote %u bytes, rewrite %u: over its buffers", w.model->name,
+		     m.olen, m.rlen);
+	if (w.app_len + m.olen > APP_MAX)
 		return;
 	l->off = w.app_len;
-	l->len = (uint32_t)on;
-	memcpy(w.app + w.app_len, o, (size_t)on);
-	w.app_len += (uint32_t)on;
-	l->rewritable = w.nat && rn > 0 && (rn != on || memcmp(o, r, (size_t)on));
+	l->len = m.olen;
+	memcpy(w.app + w.app_len, m.o, m.olen);
+	w.app_len += m.olen;
+	l->rewritable = w.nat && m.rlen > 0 && (m.rlen != m.olen || memcmp(m.o, m.r, m.olen));
 	if (l->rewritable) {
 		l->alt = w.alt_used;
-		l->alt_len = (uint32_t)rn;
-		memcpy(w.alt + w.alt_used, r, (size_t)rn);
-		w.alt_used += (uint32_t)rn;
+		l->alt_len = m.rlen;
+		memcpy(w.alt + w.alt_used, m.r, m.rlen);
+		w.alt_used += m.rlen;
 	}
+	l->vary = m.vary;
+	l->nvary = m.nvary;
 	w.nline++;
 }
 
 /* --- the router ---------------------------------------------------------------------- */
+
+/* Whether the stream layer, out of sync, finds a message start in [a, b): a line protocol's
+ * next '\n'; a length-framed binary one never does. */
+static bool resyncs(uint32_t a, uint32_t b)
+{
+	return w.model->line_sync && memchr(w.app + a, '\n', b - a);
+}
 
 /* Which lines the router met cleanly: every segment touching them new, in order, accepted,
  * at most two of them.  A retransmission of bytes the router has seen changes nothing. */
@@ -334,10 +319,10 @@ static void router_mark(uint32_t a, uint32_t b, bool accepted)
 	}
 	if (!accepted)
 		return;
-	if (!w.synced && memchr(w.app + a, '\n', b - a))
+	if (!w.synced && resyncs(a, b))
 		w.synced = true;	/* nfhelper parses from the next line on */
 	if (gap)
-		w.synced = memchr(w.app + a, '\n', b - a) != NULL;
+		w.synced = resyncs(a, b);
 	if (b > w.hwm)
 		w.hwm = b;
 	for (unsigned i = 0; i < w.nline; i++)
@@ -761,10 +746,23 @@ static void finish(void)
 	fail_stream("stall: %u of %u bytes acknowledged after %d lossless rounds", w.una, w.app_len, ROUNDS);
 }
 
+/* A stateful protocol's message after the harness lost track of its state: its length, and
+ * every byte but the ones the model says may vary, as sent. */
+static bool varied(const struct line *l, const uint8_t *got, uint32_t avail)
+{
+	const uint8_t *o = w.app + l->off;
+	uint32_t v = l->vary, e = l->vary + l->nvary;
+
+	if (!w.model->stateful || !l->nvary || e > l->len || avail < l->len)
+		return false;
+	return !memcmp(got, o, v) && !memcmp(got + e, o + e, l->len - e);
+}
+
 /* The receiver's stream, line by line: each the line itself or its rewrite. */
 static void check_stream(void)
 {
 	uint32_t r = 0;
+	bool lost = false;	/* a stateful model no longer knows the state (an unclean line) */
 
 	if (w.rcv_end > w.rcv_nxt)
 		fail_stream("the receiver holds bytes up to %u, past its stream's end %u", w.rcv_end, w.rcv_nxt);
@@ -773,8 +771,11 @@ static void check_stream(void)
 		bool same = r + l->len <= w.rcv_nxt && !memcmp(w.rcv + r, w.app + l->off, l->len);
 		bool rw = !same && l->rewritable && r + l->alt_len <= w.rcv_nxt &&
 			  !memcmp(w.rcv + r, w.alt + l->alt, l->alt_len);
+		bool other;
 
-		if (!same && !rw) {
+		lost |= w.model->stateful && l->unclean;
+		other = !same && !rw && lost && varied(l, w.rcv + r, w.rcv_nxt - r);
+		if (!same && !rw && !other) {
 			dump("line sent", w.app + l->off, l->len);
 			if (l->rewritable)
 				dump("its rewrite", w.alt + l->alt, l->alt_len);
@@ -784,7 +785,8 @@ static void check_stream(void)
 		st.lines++;
 		st.rewritable += l->rewritable;
 		st.rewritten += rw;
-		if (l->rewritable && same && !l->unclean)
+		st.varied += other;
+		if (l->rewritable && same && !l->unclean && !lost)
 			fail("line %u (stream offset %u) reached the router cleanly but was not rewritten",
 			     i, l->off);
 		st.unclean_plain += l->rewritable && same;
@@ -794,15 +796,32 @@ static void check_stream(void)
 		fail_stream("the receiver got %u bytes more than were sent", w.rcv_nxt - r);
 }
 
-static void world_init(uint8_t cfg)
+/* Bytes before the fuzzed stream (the model's prologue): nfhelper must pass them unchanged. */
+static void router_pass(int dir, uint32_t seq, const uint8_t *d, uint32_t len)
+{
+	static uint8_t pkt[PKT_MAX], msg[PKT_MAX + 4096] __attribute__((aligned(4)));
+	const struct nlmsghdr *nlh;
+	struct help_result res;
+	struct qmsg_verdict v;
+	uint32_t n = qmsg_tcp(pkt, &w.c, dir, seq, 0, d, len), id = ++w.id;
+
+	nlh = qmsg_packet(msg, sizeof(msg), &w.c, dir, id, pkt, n);
+	nlh = nlh ? dispatch_packet(&w.dp, nlh, 1, &res) : NULL;
+	if (!nlh || qmsg_verdict_decode(nlh, &v) < 0 || v.id != id || v.verdict != NF_ACCEPT || v.payload)
+		fail("prologue packet (dir %d, %u bytes) not passed unchanged", dir, len);
+	kernel_apply(nlh);
+}
+
+static void world_init(const struct stream_model *model, const struct helper_proto *proto, uint8_t cfg)
 {
 	static const char *const addr[4][2] = {
 		{ "10.0.1.2", "192.168.100.100" }, { "10.0.1.2", "10.0.2.1" },
 		{ "192.168.100.100", "10.0.2.1" }, { "10.0.1.2", NULL },
 	};
-	static const struct helper_cfg hc = { .name = "ftp", .queue = 21, .policy = { { "ftp", 1, 300 } },
-					      .max_conns = 16 };
+	static uint8_t pro[2][4096];
 	const char *const *a = addr[cfg & 3];
+	static struct helper_cfg hc;	/* the dispatcher keeps a pointer to it */
+	uint32_t plen[2] = { 0, 0 };
 
 	memset(&w, 0, sizeof(w));
 	if (tracing < 0) {
@@ -811,41 +830,94 @@ static void world_init(uint8_t cfg)
 			log_init("nfhelper", 2);
 		strict = getenv("FUZZ_STREAM_STRICT") != NULL;
 	}
-	if (dispatch_init(&w.dp, &ftp_proto, &hc) < 0)
+	w.model = model;
+	w.proto = proto;
+	helper_cfg_init(&hc, proto);
+	hc.max_conns = 16;
+	if (dispatch_init(&w.dp, proto, &hc) < 0)
 		abort();
 	if (cfg & 16) {
 		w.dp.ops = &fakect_ops;
 		w.dp.ops_arg = &w.fk;
 	}
-	qmsg_conn_init(&w.c, AF_INET, a[0], 40000, "10.0.2.2", 21, a[1], 7);
-	kstore_bind(&w.c.kernel, &ftp_proto);
-	w.nat = a[1] != NULL;
-	memcpy(w.cl, w.c.ct.tuple[CT_DIR_ORIGINAL].src.all, 4);
-	memcpy(w.na, w.c.ct.tuple[CT_DIR_REPLY].dst.all, 4);
+	qmsg_conn_init(&w.c, AF_INET, a[0], 40000, "10.0.2.2", model->port, a[1], 7);
+	kstore_bind(&w.c.kernel, proto);
+	w.nat = w.env.nat = a[1] != NULL;
+	memcpy(w.env.cl, w.c.ct.tuple[CT_DIR_ORIGINAL].src.all, 4);
+	memcpy(w.env.na, w.c.ct.tuple[CT_DIR_REPLY].dst.all, 4);
 	w.isn = (cfg & 4) ? 0xfffffff0U : 1001;
 	w.synced = !(cfg & 8);
 	w.rend[0] = 1;	/* the stream's first byte is the receiver's first */
 	if (w.synced) {
-		router_ctl(CT_DIR_ORIGINAL, w.isn - 1, PKT_TCP_SYN);
+		for (int dir = 0; dir < 2 && model->prologue; dir++)
+			plen[dir] = model->prologue(&w.env, dir, pro[dir], sizeof(pro[dir]));
+		router_ctl(CT_DIR_ORIGINAL, w.isn - 1 - plen[0], PKT_TCP_SYN);
 		router_ctl(CT_DIR_REPLY, w.c.seq[1], PKT_TCP_SYN);
+		if (plen[0])
+			router_pass(CT_DIR_ORIGINAL, w.isn - plen[0], pro[0], plen[0]);
+		if (plen[1])
+			router_pass(CT_DIR_REPLY, w.c.seq[1] + 1, pro[1], plen[1]);
 	}
+}
+
+static int model_find(const char *name)
+{
+	for (int i = 0; models[i]; i++)
+		if (!strcmp(models[i]->name, name))
+			return i;
+	return -1;
+}
+
+/* The model the input names, and its protocol; NULL when there is none.  Every protocol
+ * with a stream must have a model: one without fails at once, nothing is skipped. */
+static const struct stream_model *model_named(const uint8_t *d, size_t size, size_t *used,
+					      const struct helper_proto **proto, unsigned *index)
+{
+	const uint8_t *nul = memchr(d, 0, size < 16 ? size : 16);
+	static bool checked;
+	int i;
+
+	for (unsigned k = 0; !checked && helper_protos[k]; k++) {
+		if (helper_protos[k]->stream && model_find(helper_protos[k]->name) < 0) {
+			fprintf(stderr, "fuzz_stream: protocol %s has a stream but no model "
+				"(tests/fuzz/stream_%s.c)\n", helper_protos[k]->name, helper_protos[k]->name);
+			abort();
+		}
+	}
+	checked = true;
+	if (!nul || (i = model_find((const char *)d)) < 0)
+		return NULL;
+	*proto = helper_find(models[i]->name);
+	if (!*proto || !(*proto)->stream)
+		return NULL;
+	*used = (size_t)(nul - d) + 1;
+	*index = (unsigned)i;
+	return models[i];
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t off = 2;
-	unsigned n;
+	const struct stream_model *model;
+	const struct helper_proto *proto;
+	struct stats before = st;
+	const char *held;
+	unsigned n, mi;
+	size_t off;
 
-	if (size < 3)
+	model = model_named(data, size, &off, &proto, &mi);
+	if (!model || size < off + 3)
 		return 0;
+	data += off;
+	size -= off;
+	off = 2;
 	st.inputs++;
-	world_init(data[0]);
+	world_init(model, proto, data[0]);
 	if (setjmp(w.out))
 		goto out;
 	n = 1 + data[1] % LINES_MAX;
 	for (unsigned i = 0; i < n && off < size; i++)
 		app_line(data[off++]);
-	trace("config %#x, %u lines, %u bytes", data[0], w.nline, w.app_len);
+	trace("%s, config %#x, %u lines, %u bytes", model->name, data[0], w.nline, w.app_len);
 	for (; off + 2 <= size; off += 2) {
 		uint8_t op = data[off];
 		uint32_t k = 1U + data[off + 1];
@@ -873,6 +945,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_stream();
 out:
 	st.limited += w.limited;
+	stats_add(mi, &before);
+	dispatch_conn_end(&w.dp, w.c.ct.id, &w.c.ct.tuple[CT_DIR_ORIGINAL]);
+	held = model->ended ? model->ended() : NULL;
 	dispatch_free(&w.dp);
+	if (held)
+		fail("%s after the conntrack ended", held);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_tftp_parser: any bytes as one datagram, fed whole, cut once, cut into many pieces
- * and byte by byte (the split harness, tests/unit/split.c), must give the same result, and
+ * and byte by byte (the split harness, tests/lib/split.c), must give the same result, and
  * tftp_parse the same again; and the result must agree with a plain re-reading of
  * RFC 1350 / 2347 written here independently (split on NULs): a datagram is a request
  * exactly when that reading accepts it, with the same filename, mode and option values.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "split_parsers.h"
+#include "split_tftp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t len);
 

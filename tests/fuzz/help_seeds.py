@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-# help_seeds: writes the IRC, TFTP and PPTP seeds of fuzz_help (tests/fuzz/seeds/help/irc_*,
-# tftp_*, pptp_*, ftp_rollback) in its input format (see the top of fuzz_help.c).  The other
-# ftp_* seeds are the former fuzz_ftp_help seeds, their settings byte translated.  The
-# protocol numbers are the order of helper_protos[] (src/helpers.c): rerun this when it moves.
+# help_seeds: writes every seed of fuzz_help (tests/fuzz/seeds/help/) in its input format (see
+# the top of fuzz_help.c).  A seed names its protocol ("ftp\0" ...), so adding a protocol to
+# helper_protos[] changes no seed; rerun this when the format changes.  The ftp_* seeds but
+# ftp_rollback were the former fuzz_ftp_help's, written out here record by record.
 import os
 import struct
 
-FTP, IRC, PPTP, TFTP = 0, 1, 2, 3
+FTP, IRC, PPTP, TFTP = b"ftp", b"irc", b"pptp", b"tftp"
 NAT, V6 = 0x10, 0x20
 VERDICT, FAKECT, TAKEN, FAILING = 0x00, 0x40, 0x80, 0xC0
 C, S, RETX, SYN, GAP, END, CLASH = 0, 1, 2, 4, 8, 0x10, 0x20
@@ -19,8 +19,9 @@ def rec(flags, data=b""):
     return bytes([flags, len(data)]) + data
 
 
-def seed(s0, s1, *recs):
-    return bytes([s0, s1]) + b"".join(recs)
+def seed(proto, s0, s1, *recs):
+    """The protocol's name and a NUL, the two settings bytes, the records."""
+    return proto + b"\0" + bytes([s0, s1]) + b"".join(recs)
 
 
 HS = rec(SYN | C) + rec(SYN | S)
@@ -47,60 +48,73 @@ def pptp(ctype, cid=0, pcid=0, result=0):
 PRIV = b"PRIVMSG bob :\x01DCC "
 # 10.0.1.2 is 167772418; 167772419 is another host (a forged offer)
 seeds = {
-    "irc_dcc_plain": seed(IRC, 0, HS, rec(C, b"NICK alice\r\nUSER a 0 * :a\r\n"),
+    "ftp_loose": seed(FTP, 0, 1, HS, rec(S, b"227 (10,0,9,9,195,80)\r\n")),
+    "ftp_nat_port": seed(FTP, NAT, 0, HS, rec(S, b"220 hi\r\n"), rec(C, b"PORT 10,0,1,2,156,64\r\n"),
+                         rec(C | RETX, b"PORT 10,0,1,2,156,64\r\n")),
+    "ftp_nat_split": seed(FTP, NAT, 0, HS, rec(C, b"NOOP\r\nPORT 10,0,"), rec(C, b"1,2,156,64\r\n"),
+                          rec(S, b"227 Entering Passive Mode (10,0,2,2,195,80).\r\n")),
+    "ftp_nat_sync_clash": seed(FTP, NAT | TAKEN, 0, HS, rec(C, b"PORT 10,0,1,2,156,64\r\n"),
+                               rec(C | RETX | CLASH, b"PORT 10,0,1,2,156,64\r\n"),
+                               rec(S, b"227 Entering Passive Mode (10,0,2,2,195,80).\r\n")),
+    "ftp_nat_sync_full": seed(FTP, NAT | TAKEN, 0xF0, HS, rec(C, b"PORT 10,0,1,2,156,64\r\n")),
+    "ftp_plain_gap": seed(FTP, 0, 0, rec(SYN | C), rec(GAP | C, b"PORT 10,0,1,2,156,64\r\n"),
+                          rec(C, b"USER x\r\nPORT 10,0,1,2,156,65\r\n")),
+    "ftp_v6_eprt": seed(FTP, NAT | V6, 0, HS, rec(C, b"EPRT |2|fd00:1::2|40000|\r\n"),
+                        rec(S, b"229 Entering Extended Passive Mode (|||50000|)\r\n")),
+    "irc_dcc_plain": seed(IRC, 0, 0, HS, rec(C, b"NICK alice\r\nUSER a 0 * :a\r\n"),
                           rec(S, b":srv 001 alice :hi\r\n"),
                           rec(C, PRIV + b"SEND file.bin 167772418 5000 1234\x01\r\n"),
                           rec(C | RETX), rec(C, PRIV + b"CHAT chat 167772418 5001\x01\r\n")),
-    "irc_dcc_nat": seed(IRC | NAT | FAKECT, 0, HS,
+    "irc_dcc_nat": seed(IRC, NAT | FAKECT, 0, HS,
                         rec(C, PRIV + b"SEND f 167772418 5000 1\x01\r\n"),
                         rec(C | CLASH, PRIV + b"SEND g 167772418 5000 2\x01\r\n"),
                         rec(C, PRIV + b"CHAT chat 167772418 6000\x01\r\n" +
                             PRIV + b"SEND h 167772418 6001 3\x01\r\n")),
-    "irc_dcc_split": seed(IRC | NAT, 8, HS, rec(C, b"PRIVMSG bob :\x01DCC SEND f 1677"),
+    "irc_dcc_split": seed(IRC, NAT, 8, HS, rec(C, b"PRIVMSG bob :\x01DCC SEND f 1677"),
                           rec(C, b"72418 5000 1\x01\r\nPRIVMSG bob :hi\r\n"),
                           rec(C | GAP, b"18 5001 1\x01\r\n"),
                           rec(C, PRIV + b"SEND f 167772418 5002 1\x01\r\n")),
-    "irc_forged": seed(IRC, 0, HS, rec(C, PRIV + b"SEND f 167772419 5002 1\x01\r\n"),
+    "irc_forged": seed(IRC, 0, 0, HS, rec(C, PRIV + b"SEND f 167772419 5002 1\x01\r\n"),
                        rec(C, PRIV + b"SEND f 167772418 0 1\x01\r\n"),
                        rec(C, b"NOTICE bob :\x01DCC SEND f 167772418 5003 1\x01\r\n"),
                        rec(C, PRIV + b"SEND f 4294967296 5004 1\x01\r\n"),
                        rec(S, b":evil PRIVMSG alice :\x01DCC SEND f 167772418 5005 1\x01\r\n")),
-    "irc_v6": seed(IRC | V6 | NAT | FAKECT, 0, HS,
+    "irc_v6": seed(IRC, V6 | NAT | FAKECT, 0, HS,
                    rec(C, PRIV + b"SEND f fd00:1::2 5000 1\x01\r\n"),
                    rec(C | END, PRIV + b"CHAT chat fd00:1::2 5001\x01\r\n")),
-    "irc_nat_full": seed(IRC | NAT | TAKEN, 0x20, HS,
+    "irc_nat_full": seed(IRC, NAT | TAKEN, 0x20, HS,
                          rec(C, PRIV + b"SEND a 167772418 5000 1\x01\r\n" +
                              PRIV + b"SEND b 167772418 9000 1\x01\r\n"),
                          rec(C | RETX)),
-    "ftp_rollback": seed(FTP | NAT | TAKEN, 0x80, HS,
+    "ftp_rollback": seed(FTP, NAT | TAKEN, 0x80, HS,
                          rec(C, b"PORT 10,0,1,2,5,6\r\nPORT 10,0,1,2,156,64\r\n"),
                          rec(C | RETX), rec(S, b"200 ok\r\n")),
-    "tftp_rrq": seed(TFTP, 0, rec(C, b"\0\1file1\0octet\0"), rec(C | RETX),
+    "tftp_rrq": seed(TFTP, 0, 0, rec(C, b"\0\1file1\0octet\0"), rec(C | RETX),
                      rec(S, b"\0\3\0\1hello"), rec(C, b"\0\4\0\1")),
-    "tftp_wrq_nat": seed(TFTP | NAT | FAKECT, 8,
+    "tftp_wrq_nat": seed(TFTP, NAT | FAKECT, 8,
                          rec(C, b"\0\2up.bin\0netascii\0tsize\0" b"12345\0blksize\0" b"1428\0"),
                          rec(C | END, b"\0\1f\0octet\0blksize\0" b"8\0timeout\0" b"1\0windowsize\0" b"1\0"),
                          rec(C | CLASH, b"\0\1f\0OCTET\0")),
-    "tftp_malformed": seed(TFTP | NAT, 0, rec(C, b"\0\1"), rec(C, b"\0\1f\0binary\0"),
+    "tftp_malformed": seed(TFTP, NAT, 0, rec(C, b"\0\1"), rec(C, b"\0\1f\0binary\0"),
                            rec(C, b"\0\1\0octet\0"), rec(C, b"\0\1f\0octet\0blksize\0" b"7\0"),
                            rec(C, b"\0\1f\0octet\0blksize\0" b"512\0blksize\0" b"1024\0"),
                            rec(C, b"\0\1" + b"a" * 504 + b"\0octet\0"),
                            rec(S, b"\0\1file1\0octet\0"), rec(C)),
-    "tftp_v6": seed(TFTP | V6 | NAT | FAILING, 8, rec(C, b"\0\1boot/pxelinux.0\0octet\0tsize\0" b"0\0"),
+    "tftp_v6": seed(TFTP, V6 | NAT | FAILING, 8, rec(C, b"\0\1boot/pxelinux.0\0octet\0tsize\0" b"0\0"),
                     rec(C, b"\0\5\0\1File not found\0")),
-    "pptp_out_call": seed(PPTP | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
+    "pptp_out_call": seed(PPTP, FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
                           rec(C, pptp(7, 5)), rec(S, pptp(8, 50, 5, 1)), rec(S | RETX),
                           rec(C, pptp(15, pcid=50)), rec(C, pptp(12, 5)), rec(S, pptp(13, 50)),
                           rec(C, pptp(3)), rec(S, pptp(4))),
-    "pptp_in_call_nat": seed(PPTP | NAT | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
+    "pptp_in_call_nat": seed(PPTP, NAT | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
                              rec(S, pptp(9, 900)), rec(C, pptp(10, 7, 900, 1)),
                              rec(S, pptp(11, pcid=7)), rec(S, pptp(14, pcid=7)),
                              rec(C | END, pptp(1))),
-    "pptp_nat_split": seed(PPTP | NAT | FAKECT, 0, HS, rec(C, pptp(1) + pptp(7, 5)[:20]),
+    "pptp_nat_split": seed(PPTP, NAT | FAKECT, 0, HS, rec(C, pptp(1) + pptp(7, 5)[:20]),
                            rec(C, pptp(7, 5)[20:] + pptp(7, 6)), rec(S, pptp(2, result=1)),
                            rec(C, pptp(7, 7)[:13]), rec(C | RETX), rec(C, pptp(7, 7)[13:]),
                            rec(S, pptp(8, 70, 7, 1)[:15]), rec(S, pptp(8, 70, 7, 1)[15:])),
-    "pptp_malformed": seed(PPTP | NAT | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
+    "pptp_malformed": seed(PPTP, NAT | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
                            rec(C, b"\0\x10\0\1\x1a\x2b\x3c\x4e" + bytes(8)), rec(C, pptp(7, 5))),
 }
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "capture.h"
-#include "split_parsers.h"
+#include "split_ftp.h"
 #include "tap.h"
 
 #define CORPUS "../corpus/ftp/"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "capture.h"
-#include "split_parsers.h"
+#include "split_irc.h"
 #include "tap.h"
 
 #define CORPUS "../corpus/irc/"

@@ -188,7 +188,7 @@ static bool run_sane(const struct run *r, const uint8_t *d, size_t len, uint64_t
 }
 
 /* Run d whole, then split at every offset and byte by byte: all runs must agree.  (Moves
- * onto tests/unit/split.h's split_check once that harness is in main.) */
+ * onto tests/lib/split.h's split_check once that harness is in main.) */
 static bool check_stream(const char *desc, uint64_t pos, const uint8_t *d, size_t len,
 			 struct run *whole)
 {

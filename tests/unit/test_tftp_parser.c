@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "capture.h"
-#include "split_parsers.h"
+#include "split_tftp.h"
 #include "tap.h"
 
 #define CORPUS "../corpus/tftp/"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* split: "whole versus split feeding must agree" for every resumable parser, shared by the
  * unit tests (a TAP line per case) and the fuzzers (abort on disagreement).  A parser plugs
- * in with a struct split_proto (split_parsers.c); the kernel helpers' own parsers have no
+ * in with a struct split_proto (tests/lib/split_<proto>.c); the kernel helpers' own parsers have no
  * such property to mirror: it is what lets nfhelper keep state across TCP segments. */
 #ifndef NFHELPER_TEST_SPLIT_H
 #define NFHELPER_TEST_SPLIT_H

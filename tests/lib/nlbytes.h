@@ -14,11 +14,6 @@
 #else
 #define H16(x) BYTE((x) >> 8), BYTE(x)
 #define H32(x) BYTE((x) >> 24), BYTE((x) >> 16), BYTE((x) >> 8), BYTE(x)
-/* Signed comparison for return codes (-errno). */
-#define TAP_EQ_I(got, want, desc) \
-	tap_ok((long long)(got) == (long long)(want), "%s (got %lld, want %lld)", desc, \
-	       (long long)(got), (long long)(want))
-
 #endif
 #define B16(x) BYTE((x) >> 8), BYTE(x)
 #define B32(x) BYTE((x) >> 24), BYTE((x) >> 16), BYTE((x) >> 8), BYTE(x)
