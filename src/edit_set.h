@@ -8,6 +8,7 @@
 #define NFHELPER_EDIT_SET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define EDIT_SET_MAX 32		/* edits one packet may make */

@@ -10,17 +10,7 @@
 
 int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len)
 {
-	const struct stream_edit *last = sp->nedit ? &sp->edit[sp->nedit - 1] : NULL;
-	uint64_t end = sp->base + sp->carry_len + sp->len;
-
-	if (off < sp->base || off < sp->sent || off + len > end || (last && off < last->off + last->len))
-		return -EINVAL;
-	if (sp->nedit >= STREAM_EDITS || text_len > STREAM_TEXT - sp->text_len)
-		return -ENOSPC;
-	memcpy(sp->text + sp->text_len, text, text_len);
-	sp->edit[sp->nedit++] = (struct stream_edit){ off, len, sp->text_len, text_len };
-	sp->text_len += text_len;
-	return 0;
+	return edit_set_add(&sp->edits, off, len, text, text_len);
 }
 
 int stream_line_boundary(const uint8_t *data, uint32_t len)
@@ -42,7 +32,7 @@ int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct c
 
 	/* A segment with more messages than one packet's edits (only a hostile peer sends
 	 * that many): the rest are left alone, as the kernel leaves all but the first. */
-	if (sp->nedit >= STREAM_EDITS || sizeof(text) > STREAM_TEXT - sp->text_len) {
+	if (!edit_set_room(&sp->edits, 1, sizeof(text))) {
 		log_rl(LOG_INFO, "ct %u: more than %d rewrites in one segment, the rest left alone",
 		       ctx->ct->id, STREAM_EDITS);
 		return 0;
