@@ -114,6 +114,16 @@ int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct c
 			   uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
 			   struct help_result *res);
 
+/* The step each announcement of an address and port takes once the protocol has checked it
+ * against the conntrack and built its expectation exp (nf_conntrack_ftp / _irc's help, then
+ * nf_nat_ftp / _irc): without NAT exp rides in the verdict; under NAT, text that has left
+ * already is neither rewritten nor expected, else stream_expect_announce on [off, off + len).
+ * False: the packet must be dropped (no port could be had, or the text cannot be rewritten);
+ * the parse callback returns false. */
+bool stream_expect_match(struct help_ctx *ctx, struct stream_pkt *sp, const struct ct_expect *exp,
+			 uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			 struct help_result *res);
+
 /* For parse callbacks: replace [off, off + len) of the stream with text (edit_set_add on
  * sp->edits).  Edits may come in any order; they must not overlap, nor start before
  * sp->sent.  0, -EINVAL or -ENOSPC (inside a message: the whole message is void). */

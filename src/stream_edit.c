@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* stream_edit: what a protocol's stream callbacks call: edits of the new bytes, the NAT
- * announcement of an expectation's port, line boundaries.  Mirrors the mangling of
+/* stream_edit: what a protocol's stream callbacks call: edits of the new bytes, the step
+ * every announced address and port takes, the NAT announcement of an expectation's port,
+ * line boundaries.  Mirrors the mangling of
  * nf_nat_ftp.c / nf_nat_irc.c (through nf_nat_helper.c) and nf_conntrack_ftp.c's wait for a
  * line feed; the stream layer itself is stream.c. */
 #include <errno.h>
@@ -51,4 +52,30 @@ int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct c
 	if ((uint32_t)n == len && stream_copy(sp, off, off + len, old) == len && !memcmp(old, text, len))
 		return 1;	/* already right: an address NAT kept, the same port */
 	return stream_edit(sp, off, len, text, (uint32_t)n) == 0 ? 1 : -1;
+}
+
+bool stream_expect_match(struct help_ctx *ctx, struct stream_pkt *sp, const struct ct_expect *exp,
+			 uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			 struct help_result *res)
+{
+	struct ct_expect *e, nat = *exp;
+
+	if (!sp->nat) {
+		if ((e = help_expect_add(res)))
+			*e = *exp;
+		else
+			log_rl(LOG_INFO, "ct %u: more than %d announcements in one segment, the rest ignored",
+			       ctx->ct->id, HELP_EXP_MAX);
+		return true;
+	}
+	/* Text that has left already (a message passed unrewritten once, or bytes of it sent
+	 * before a retransmission brought the rest) cannot be rewritten: no expectation for it
+	 * either, or the peer would be told the private address while a NATed one waits. */
+	if (off < sp->sent)
+		return true;
+	if (stream_expect_announce(ctx, sp, &nat, off, len, fmt, m, res) >= 0)
+		return true;
+	log_rl(LOG_WARNING, "ct %u: no free port for an expectation, or its text cannot be rewritten",
+	       ctx->ct->id);
+	return false;
 }
