@@ -4,7 +4,6 @@
  * line boundaries.  Mirrors the mangling of
  * nf_nat_ftp.c / nf_nat_irc.c (through nf_nat_helper.c) and nf_conntrack_ftp.c's wait for a
  * line feed; the stream layer itself is stream.c. */
-#include <errno.h>
 #include <string.h>
 #include "log.h"
 #include "stream.h"

@@ -119,8 +119,10 @@ static int add(uint64_t off, uint32_t len, const char *text)
 
 static void test_edits(void)
 {
-	static const char v4[] = "REGISTER sip:10.0.1.2 SIP/2.0\r\nVia: 10.0.1.2:5062\r\nContent-Length: 3\r\n\r\nabc";
-	static const char v6[] = "Via: [fd00:1::2]:5062\r\nContact: <sip:[fd00:1::2]:5062>\r\nContent-Length: 0\r\n\r\n";
+	static const char v4[] = "REGISTER sip:10.0.1.2 SIP/2.0\r\nVia: 10.0.1.2:5062\r\n"
+				 "Content-Length: 3\r\n\r\nabc";
+	static const char v6[] = "Via: [fd00:1::2]:5062\r\nContact: <sip:[fd00:1::2]:5062>\r\n"
+				 "Content-Length: 0\r\n\r\n";
 	struct pkt p;
 	int n;
 
@@ -131,8 +133,8 @@ static void test_edits(void)
 	       !add(72, 3, "abcdefghijklm"), "dgram IPv4: four edits recorded out of order");
 	tap_ok(edit_set_commit(&es) == 0, "dgram IPv4: the message is kept");
 	n = dgram_rewrite(in, &p, &es, -1, out, sizeof(out));
-	check("dgram IPv4 grow, edits sorted", n, in, "REGISTER sip:203.0.113.200 SIP/2.0\r\nVia: 203.0.113.200:1024\r\n"
-	      "Content-Length: 13\r\n\r\nabcdefghijklm", 5060, false);
+	check("dgram IPv4 grow, edits sorted", n, in, "REGISTER sip:203.0.113.200 SIP/2.0\r\n"
+	      "Via: 203.0.113.200:1024\r\nContent-Length: 13\r\n\r\nabcdefghijklm", 5060, false);
 
 	build(AF_INET6, v6, &p);
 	dgram_edits_init(&es, &p);
@@ -166,8 +168,8 @@ static void test_port(void)
 		n = dgram_rewrite(in, &p, &es, 5070, out, sizeof(out));
 		snprintf(d, sizeof(d), "dgram %s: port change alone", v);
 		check(d, n, in, pl, 5070, false);
-		tap_ok(n > 0 && !memcmp(out + p.off, in + p.off, p.len) && rd16(out + p.l4off + 6) != rd16(in + p.l4off + 6),
-		       "dgram %s: the checksum follows the port", v);
+		tap_ok(n > 0 && !memcmp(out + p.off, in + p.off, p.len) &&
+		       rd16(out + p.l4off + 6) != rd16(in + p.l4off + 6), "dgram %s: the checksum follows the port", v);
 		tap_ok(!add(8, 5, "sip:yy"), "dgram %s: an edit", v);
 		n = dgram_rewrite(in, &p, &es, 0, out, sizeof(out));
 		snprintf(d, sizeof(d), "dgram %s: port change plus an edit", v);
@@ -210,7 +212,8 @@ static void test_hostile(void)
 	tap_ok(dgram_rewrite(in, &p, &es, -1, out, sizeof(out)) == -EINVAL, "dgram: an edit past the payload fails");
 	edit_set_init(&es, 0, 1000);
 	add(8, 3, "x");
-	tap_ok(dgram_rewrite(in, &p, &es, -1, out, sizeof(out)) == -EINVAL, "dgram: an edit running past the end fails");
+	tap_ok(dgram_rewrite(in, &p, &es, -1, out, sizeof(out)) == -EINVAL,
+	       "dgram: an edit running past the end fails");
 
 	dgram_edits_init(&es, &p);
 	add(2, 4, "ab");
@@ -237,7 +240,8 @@ static void test_hostile(void)
 
 	edit_set_begin(&es);	/* a message that failed: none of it */
 	add(5, 1, "y");
-	tap_ok(add(4, 3, "z") == -EINVAL && edit_set_commit(&es) == -EINVAL, "dgram: a message voided by an overlap");
+	tap_ok(add(4, 3, "z") == -EINVAL && edit_set_commit(&es) == -EINVAL,
+	       "dgram: a message voided by an overlap");
 	edit_set_begin(&es);	/* and one never committed */
 	add(9, 1, "w");
 	n = dgram_rewrite(in, &p, &es, -1, out, sizeof(out));
@@ -266,7 +270,8 @@ static void test_emit(void)
 	dgram_edits_init(&es, &ctx.pkt);
 	tap_ok(dgram_emit(&ctx, &es, 5060, &res) == 0 && !res.payload, "dgram emit: nothing to change, no payload");
 	add(8, 8, "192.0.2.1");
-	tap_ok(dgram_emit(&ctx, &es, -1, &res) == 0 && res.payload == out, "dgram emit: the verdict carries the result");
+	tap_ok(dgram_emit(&ctx, &es, -1, &res) == 0 && res.payload == out,
+	       "dgram emit: the verdict carries the result");
 	check("dgram emit", (int)res.payload_len, in, "BYE sip:192.0.2.1 SIP/2.0\r\n", 5060, false);
 	res.payload = NULL;
 	ctx.out_cap = 40;

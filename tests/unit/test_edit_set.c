@@ -60,8 +60,8 @@ static void test_overlap(void)
 	tap_ok(add(60, 1, "late") == -EINVAL, "edit_set overlap: a later edit of the void message fails too");
 	tap_ok(edit_set_commit(&set) == -EINVAL, "edit_set overlap: commit reports the message void");
 	edit_set_close(&set);
-	tap_ok(!strcmp(dump(&set), "20+10=keep;"), "edit_set overlap: none of its edits kept, the other message's kept (%s)",
-	       dump(&set));
+	tap_ok(!strcmp(dump(&set), "20+10=keep;"),
+	       "edit_set overlap: none of its edits kept, the other message's kept (%s)", dump(&set));
 	tap_ok(set.text_len == 4, "edit_set overlap: the void message's text given back");
 
 	tap_ok(add(25, 0, "in") == -EINVAL, "edit_set overlap: an insertion inside a replacement fails");
@@ -105,8 +105,10 @@ static void test_bounds(void)
 
 	memset(big, 'b', sizeof(big) - 1);
 	edit_set_init(&set, 0, 10000);
-	tap_ok(edit_set_add(&set, 0, 0, big, EDIT_SET_TEXT - 1) == 0, "edit_set bounds: text to one byte short of full");
-	tap_ok(edit_set_room(&set, 1, 1) && !edit_set_room(&set, 1, 2), "edit_set bounds: room for one byte, not two");
+	tap_ok(edit_set_add(&set, 0, 0, big, EDIT_SET_TEXT - 1) == 0,
+	       "edit_set bounds: text to one byte short of full");
+	tap_ok(edit_set_room(&set, 1, 1) && !edit_set_room(&set, 1, 2),
+	       "edit_set bounds: room for one byte, not two");
 	edit_set_begin(&set);
 	tap_ok(!add(5, 1, "") && add(6, 1, "xy") == -ENOSPC, "edit_set bounds: text past the buffer fails");
 	tap_ok(edit_set_commit(&set) == -ENOSPC, "edit_set bounds: the message that ran out of room is void");
