@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* stream_edit: what a protocol's stream callbacks call: edits of the new bytes, the step
  * every announced address and port takes, the NAT announcement of an expectation's port,
- * line boundaries.  Mirrors the mangling of
- * nf_nat_ftp.c / nf_nat_irc.c (through nf_nat_helper.c) and nf_conntrack_ftp.c's wait for a
- * line feed; the stream layer itself is stream.c. */
+ * line boundaries.  Mirrors the mangling of nf_nat_ftp.c / nf_nat_irc.c (through
+ * nf_nat_helper.c) and nf_conntrack_ftp.c's wait for a line feed; the stream layer itself
+ * is stream.c. */
 #include <string.h>
 #include "log.h"
 #include "stream.h"
@@ -67,9 +67,8 @@ bool stream_expect_match(struct help_ctx *ctx, struct stream_pkt *sp, const stru
 			       ctx->ct->id, HELP_EXP_MAX);
 		return true;
 	}
-	/* Text that has left already (a message passed unrewritten once, or bytes of it sent
-	 * before a retransmission brought the rest) cannot be rewritten: no expectation for it
-	 * either, or the peer would be told the private address while a NATed one waits. */
+	/* Text that has left already (a segment let through unchanged after its drop, see
+	 * stream.c) cannot be rewritten: no expectation for it either. */
 	if (off < sp->sent)
 		return true;
 	if (stream_expect_announce(ctx, sp, &nat, off, len, fmt, m, res) >= 0)
