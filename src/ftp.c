@@ -69,41 +69,20 @@ static int ftp_fmt(const struct help_ctx *ctx, const void *match, uint16_t port,
 	}
 }
 
-static bool ftp_match_help(struct help_ctx *ctx, const struct ftp_match *m, struct stream_pkt *sp,
-			   struct help_result *res)
-{
-	struct ct_expect exp, *e;
-
-	if (!ftp_expect(ctx, m, &exp))
-		return true;
-	if (!sp->nat) {
-		if ((e = help_expect_add(res)))
-			*e = exp;
-		else
-			log_rl(LOG_INFO, "ftp: ct %u: more than %d commands in one segment, ignoring the rest",
-			       ctx->ct->id, HELP_EXP_MAX);
-		return true;
-	}
-	/* Text that has left already cannot be rewritten: no expectation for it either. */
-	if (m->off < sp->sent)
-		return true;
-	if (stream_expect_announce(ctx, sp, &exp, m->off, (uint32_t)m->len, ftp_fmt, m, res) >= 0)
-		return true;
-	log_rl(LOG_WARNING, "ftp: ct %u: no free port for the expectation or cannot rewrite", ctx->ct->id);
-	return false;
-}
-
-/* stream_proto callbacks: the FTP grammar over the stream's new bytes. */
+/* stream_proto callbacks: the FTP grammar over the stream's new bytes; each command found is
+ * checked, its expectation built and announced (nf_nat_ftp) by the stream layer. */
 static bool ftp_stream_parse(struct help_ctx *ctx, void *parser, struct stream_pkt *sp,
 			     struct help_result *res)
 {
 	uint32_t off = 0;
 	size_t used;
 	struct ftp_match m;
+	struct ct_expect exp;
 
 	while (off < sp->len) {
 		if (ftp_parser_execute(parser, sp->data + off, sp->len - off, &used, &m) == FTP_MATCH &&
-		    !ftp_match_help(ctx, &m, sp, res))
+		    ftp_expect(ctx, &m, &exp) &&
+		    !stream_expect_match(ctx, sp, &exp, m.off, (uint32_t)m.len, ftp_fmt, &m, res))
 			return false;
 		off += (uint32_t)used;
 		if (!used)

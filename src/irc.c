@@ -41,44 +41,37 @@ static int irc_fmt(const struct help_ctx *ctx, const void *m, uint16_t port, cha
 	return snprintf(buf, cap, "%s %u", text, port);
 }
 
-static bool irc_match_help(struct help_ctx *ctx, const struct irc_match *m, struct stream_pkt *sp,
-			   struct help_result *res)
+/* nf_conntrack_irc.c help(), per offer: its checks, and the expectation they allow. */
+static bool irc_expect(const struct help_ctx *ctx, const struct irc_match *m, struct ct_expect *e)
 {
 	const struct ct_tuple *reply = &ctx->ct->tuple[CT_DIR_REPLY];
-	struct ct_expect exp, *e;
 
 	if (!m->port || !irc_addr_ok(ctx, m)) {
 		log_rl(LOG_INFO, "irc: ct %u: forged DCC (address not the client's, or port 0) ignored",
 		       ctx->ct->id);
-		return true;
+		return false;
 	}
 	/* From anyone (the peer is another IRC client) to the client, as the server sees it. */
-	ct_expect_init(&exp, 0, reply->l3, NULL, &reply->dst, IPPROTO_TCP, NULL, &m->port);
-	if (!sp->nat) {
-		if ((e = help_expect_add(res)))
-			*e = exp;
-		return true;
-	}
-	if (m->off < sp->sent)	/* its text has left already: neither rewrite nor expectation */
-		return true;
-	help_expect_follow_master(ctx, &exp, &ctx->ct->tuple[CT_DIR_ORIGINAL].src, m->port);
-	if (stream_expect_announce(ctx, sp, &exp, m->off, (uint32_t)m->len, irc_fmt, m, res) >= 0)
-		return true;
-	log_rl(LOG_WARNING, "irc: ct %u: no free port for a DCC or cannot rewrite it", ctx->ct->id);
-	return false;
+	ct_expect_init(e, 0, reply->l3, NULL, &reply->dst, IPPROTO_TCP, NULL, &m->port);
+	if (help_ct_natted(ctx->ct))
+		help_expect_follow_master(ctx, e, &ctx->ct->tuple[CT_DIR_ORIGINAL].src, m->port);
+	return true;
 }
 
-/* stream_proto callbacks: the DCC grammar over the client's stream. */
+/* stream_proto callbacks: the DCC grammar over the client's stream; each offer found is
+ * checked, its expectation built and announced (nf_nat_irc) by the stream layer. */
 static bool irc_stream_parse(struct help_ctx *ctx, void *parser, struct stream_pkt *sp,
 			     struct help_result *res)
 {
 	uint32_t off = 0;
 	size_t used;
 	struct irc_match m;
+	struct ct_expect exp;
 
 	while (off < sp->len) {
 		if (irc_parser_execute(parser, sp->data + off, sp->len - off, &used, &m) == IRC_MATCH &&
-		    !irc_match_help(ctx, &m, sp, res))
+		    irc_expect(ctx, &m, &exp) &&
+		    !stream_expect_match(ctx, sp, &exp, m.off, (uint32_t)m.len, irc_fmt, &m, res))
 			return false;
 		off += (uint32_t)used;
 		if (!used)

@@ -145,7 +145,9 @@ static uint32_t l4_csum_off(uint8_t l4)
 	return l4 == IPPROTO_TCP ? 16 : 6;
 }
 
-static void fix_checksums(uint8_t *d, const struct pkt *p, uint32_t total)
+/* Lengths and checksums of a packet of total bytes laid out as p says.  no_udp_csum: an IPv4
+ * UDP datagram sent without a checksum keeps none (nf_nat_mangle_udp_packet). */
+static void fix_checksums(uint8_t *d, const struct pkt *p, uint32_t total, bool no_udp_csum)
 {
 	uint32_t l4len = total - p->l4off;
 	uint8_t *l4 = d + p->l4off;
@@ -161,6 +163,8 @@ static void fix_checksums(uint8_t *d, const struct pkt *p, uint32_t total)
 	if (p->l4 == IPPROTO_UDP)
 		put16(l4 + 4, (uint16_t)l4len);
 	put16(l4 + l4_csum_off(p->l4), 0);
+	if (no_udp_csum)
+		return;
 	c = pkt_csum_fold(pseudo_sum(d, p->family, p->l4, l4len) + pkt_csum_add(0, l4, l4len));
 	/* UDP sends 0 as "no checksum"; a computed 0 goes out as all ones (RFC 768). */
 	if (p->l4 == IPPROTO_UDP && c == 0)
@@ -173,7 +177,7 @@ void pkt_set_seq(uint8_t *data, const struct pkt *p, uint32_t len, uint32_t seq)
 	uint8_t *s = data + p->l4off + 4;
 
 	s[0] = seq >> 24, s[1] = (seq >> 16) & 0xff, s[2] = (seq >> 8) & 0xff, s[3] = seq & 0xff;
-	fix_checksums(data, p, len);
+	fix_checksums(data, p, len, false);
 }
 
 bool pkt_v6_seqadj_workaround(uint8_t *data, const struct pkt *p)
@@ -197,8 +201,9 @@ bool pkt_l4_csum_ok(const uint8_t *data, uint32_t len)
 			     pkt_csum_add(0, data + p.l4off, l4len)) == 0;
 }
 
-int pkt_rewrite(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
-		unsigned nedits, uint8_t *out, uint32_t cap)
+/* The headers and the edited payload into out; the new total length or -errno. */
+static int rewrite_payload(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
+			   unsigned nedits, uint8_t *out, uint32_t cap)
 {
 	uint32_t in = 0, w = p->off;
 	const uint8_t *pl = data + p->off;
@@ -226,6 +231,34 @@ int pkt_rewrite(const uint8_t *data, const struct pkt *p, const struct pkt_edit 
 		return -ENOSPC;
 	memcpy(out + w, pl + in, p->len - in);
 	w += p->len - in;
-	fix_checksums(out, p, w);
 	return (int)w;
+}
+
+int pkt_rewrite(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
+		unsigned nedits, uint8_t *out, uint32_t cap)
+{
+	int w = rewrite_payload(data, p, edits, nedits, out, cap);
+
+	if (w >= 0)
+		fix_checksums(out, p, (uint32_t)w, false);
+	return w;
+}
+
+int pkt_rewrite_udp(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
+		    unsigned nedits, int32_t dport, uint8_t *out, uint32_t cap)
+{
+	bool none;
+	int w;
+
+	if (p->l4 != IPPROTO_UDP || dport > 0xffff)
+		return -EINVAL;
+	w = rewrite_payload(data, p, edits, nedits, out, cap);
+	if (w < 0)
+		return w;
+	/* IPv6 has no "no checksum" (RFC 8200 8.1): there one is always computed. */
+	none = p->family == AF_INET && !get16(data + p->l4off + 6);
+	if (dport >= 0)
+		put16(out + p->l4off + 2, (uint16_t)dport);
+	fix_checksums(out, p, (uint32_t)w, none);
+	return w;
 }

@@ -41,6 +41,13 @@ struct pkt_edit {
 int pkt_rewrite(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
 		unsigned nedits, uint8_t *out, uint32_t cap);
 
+/* pkt_rewrite for a UDP datagram as nf_nat_mangle_udp_packet writes one: dport, when not
+ * negative, becomes its destination port (nf_nat_sip moves a request to the port a phone
+ * announced in Via); an IPv4 datagram sent without a checksum (0) keeps none.  Also -EINVAL
+ * for a packet that is not UDP or a port above 65535. */
+int pkt_rewrite_udp(const uint8_t *data, const struct pkt *p, const struct pkt_edit *edits,
+		    unsigned nedits, int32_t dport, uint8_t *out, uint32_t cap);
+
 /* Set the TCP sequence number of a whole packet (as pkt_rewrite wrote it) and fix its
  * checksum: the kernel adjusts what the verdict returns, and one correction per direction
  * cannot place every retransmission (see stream.c). */

@@ -86,16 +86,15 @@ uint32_t stream_copy(const struct stream_pkt *sp, uint64_t from, uint64_t to, ui
 	return o.len;
 }
 
-/* The new bytes [base, hold) with sp's edits applied. */
+/* The new bytes [base, hold) with sp's edits applied, in offset order (a closed set). */
 static void out_compose(struct journal_out *o, const struct stream_pkt *sp, uint64_t hold, uint32_t seg_base)
 {
+	const struct edit *e;
 	uint64_t cur = sp->base;
 
-	for (unsigned i = 0; i < sp->nedit; i++) {
-		const struct stream_edit *e = &sp->edit[i];
-
+	for (unsigned i = 0; (e = edit_set_at(&sp->edits, i)); i++) {
 		out_stream(o, sp, cur, e->off, seg_base);
-		journal_out_add(o, sp->text + e->text_off, e->text_len, 0, true);
+		journal_out_add(o, edit_set_text(&sp->edits, e), e->text_len, 0, true);
 		cur = e->off + e->len;
 	}
 	out_stream(o, sp, cur, hold, seg_base);
@@ -221,8 +220,7 @@ static void stream_pkt_init(const struct help_ctx *ctx, const struct stream_dir 
 	s->base = sd->next_off - s->carry_len;
 	s->nat = help_ct_natted(ctx->ct);
 	s->sent = degrade ? s->base + s->carry_len + s->len : s->base;
-	s->nedit = 0;
-	s->text_len = 0;
+	edit_set_init(&s->edits, s->sent, s->base + s->carry_len + s->len);
 }
 
 /* Where the bytes held back start (end: none).  Only the part the protocol names may be held,
@@ -234,7 +232,7 @@ static uint64_t stream_hold(struct help_ctx *ctx, const struct stream_proto *sp,
 	uint64_t hold = s->nat && !degrade ? sp->hold_from(parser) : STREAM_NO_HOLD;
 
 	if (hold < s->base || hold > end || end - hold > sp->hold_max ||
-	    (s->nedit && s->edit[s->nedit - 1].off + s->edit[s->nedit - 1].len > hold))
+	    (edit_set_count(&s->edits) && edit_set_end(&s->edits) > hold))
 		hold = end;
 	if (hold < end && !hold_block(ctx, sd, blk))
 		hold = end;
@@ -311,9 +309,10 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		stream_undo(ctx, sp, parser, saved, res, "no expectation could be had for a NATed message");
 		return;
 	}
+	edit_set_close(&s.edits);	/* a message the parser left open is not rewritten */
 	hold = stream_hold(ctx, sp, sd, parser, &s, end, degrade, &blk);
 	out_compose(o, &s, hold, start);
-	changed |= s.carry_len || s.nedit || hold < end;
+	changed |= s.carry_len || edit_set_count(&s.edits) || hold < end;
 	if (!(why = stream_refuse(ctx, sd, o, before, start, changed, overlap)))
 		why = stream_send(ctx, sd, o, changed, wire, true, res);
 	if (why) {

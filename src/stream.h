@@ -8,11 +8,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "edit_set.h"
 #include "helper.h"
 
 #define STREAM_NO_HOLD UINT64_MAX
-#define STREAM_EDITS 32        /* edits one packet may make (more: left alone) */
-#define STREAM_TEXT 4096       /* replacement bytes one packet may write */
+#define STREAM_EDITS EDIT_SET_MAX /* edits one packet may make (more: left alone) */
+#define STREAM_TEXT EDIT_SET_TEXT /* replacement bytes one packet may write */
 #define STREAM_PARSER_MAX 1024 /* a protocol parser is saved in this much while a packet runs */
 /* NFQA_PAYLOAD is one netlink attribute: 65535 minus its 4-byte header, from the L3 header. */
 #define STREAM_PKT_MAX 65531U
@@ -50,12 +51,6 @@ struct stream_kstate {
 	uint8_t proto[6];
 };
 
-/* A replacement of len stream bytes at off by text[text_off..+text_len). */
-struct stream_edit {
-	uint64_t off;
-	uint32_t len, text_off, text_len;
-};
-
 /* One packet's new bytes as the protocol sees them: the bytes held back from earlier
  * segments (carry) followed by this segment's new bytes, at consecutive stream offsets. */
 struct stream_pkt {
@@ -66,10 +61,9 @@ struct stream_pkt {
 	uint64_t base;          /* stream offset of carry[0], or of data[0] when no carry */
 	uint64_t sent;          /* NAT: bytes before this offset have left; they cannot change */
 	bool nat;
-	struct stream_edit edit[STREAM_EDITS];
-	unsigned nedit;
-	uint8_t text[STREAM_TEXT];
-	uint32_t text_len;
+	/* The rewrites, over stream offsets [sent, end of the new bytes]; a protocol that
+	 * rewrites several places per message groups them with edit_set_begin/commit. */
+	struct edit_set edits;
 };
 
 struct stream_proto {
@@ -120,8 +114,19 @@ int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct c
 			   uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
 			   struct help_result *res);
 
-/* For parse callbacks: replace [off, off + len) of the stream with text.  Edits must come in
- * stream order, not overlap, and not start before sp->sent.  0, -EINVAL or -ENOSPC. */
+/* The step each announcement of an address and port takes once the protocol has checked it
+ * against the conntrack and built its expectation exp (nf_conntrack_ftp / _irc's help, then
+ * nf_nat_ftp / _irc): without NAT exp rides in the verdict; under NAT, text that has left
+ * already is neither rewritten nor expected, else stream_expect_announce on [off, off + len).
+ * False: the packet must be dropped (no port could be had, or the text cannot be rewritten);
+ * the parse callback returns false. */
+bool stream_expect_match(struct help_ctx *ctx, struct stream_pkt *sp, const struct ct_expect *exp,
+			 uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			 struct help_result *res);
+
+/* For parse callbacks: replace [off, off + len) of the stream with text (edit_set_add on
+ * sp->edits).  Edits may come in any order; they must not overlap, nor start before
+ * sp->sent.  0, -EINVAL or -ENOSPC (inside a message: the whole message is void). */
 int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len);
 /* Copy stream bytes [from, to) of sp (carry, then new bytes) to out; returns the count. */
 uint32_t stream_copy(const struct stream_pkt *sp, uint64_t from, uint64_t to, uint8_t *out);

@@ -1,26 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* stream_edit: what a protocol's stream callbacks call: edits of the new bytes, the NAT
- * announcement of an expectation's port, line boundaries.  Mirrors the mangling of
- * nf_nat_ftp.c / nf_nat_irc.c (through nf_nat_helper.c) and nf_conntrack_ftp.c's wait for a
- * line feed; the stream layer itself is stream.c. */
-#include <errno.h>
+/* stream_edit: what a protocol's stream callbacks call: edits of the new bytes, the step
+ * every announced address and port takes, the NAT announcement of an expectation's port,
+ * line boundaries.  Mirrors the mangling of nf_nat_ftp.c / nf_nat_irc.c (through
+ * nf_nat_helper.c) and nf_conntrack_ftp.c's wait for a line feed; the stream layer itself
+ * is stream.c. */
 #include <string.h>
 #include "log.h"
 #include "stream.h"
 
 int stream_edit(struct stream_pkt *sp, uint64_t off, uint32_t len, const void *text, uint32_t text_len)
 {
-	const struct stream_edit *last = sp->nedit ? &sp->edit[sp->nedit - 1] : NULL;
-	uint64_t end = sp->base + sp->carry_len + sp->len;
-
-	if (off < sp->base || off < sp->sent || off + len > end || (last && off < last->off + last->len))
-		return -EINVAL;
-	if (sp->nedit >= STREAM_EDITS || text_len > STREAM_TEXT - sp->text_len)
-		return -ENOSPC;
-	memcpy(sp->text + sp->text_len, text, text_len);
-	sp->edit[sp->nedit++] = (struct stream_edit){ off, len, sp->text_len, text_len };
-	sp->text_len += text_len;
-	return 0;
+	return edit_set_add(&sp->edits, off, len, text, text_len);
 }
 
 int stream_line_boundary(const uint8_t *data, uint32_t len)
@@ -42,7 +32,7 @@ int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct c
 
 	/* A segment with more messages than one packet's edits (only a hostile peer sends
 	 * that many): the rest are left alone, as the kernel leaves all but the first. */
-	if (sp->nedit >= STREAM_EDITS || sizeof(text) > STREAM_TEXT - sp->text_len) {
+	if (!edit_set_room(&sp->edits, 1, sizeof(text))) {
 		log_rl(LOG_INFO, "ct %u: more than %d rewrites in one segment, the rest left alone",
 		       ctx->ct->id, STREAM_EDITS);
 		return 0;
@@ -61,4 +51,29 @@ int stream_expect_announce(struct help_ctx *ctx, struct stream_pkt *sp, struct c
 	if ((uint32_t)n == len && stream_copy(sp, off, off + len, old) == len && !memcmp(old, text, len))
 		return 1;	/* already right: an address NAT kept, the same port */
 	return stream_edit(sp, off, len, text, (uint32_t)n) == 0 ? 1 : -1;
+}
+
+bool stream_expect_match(struct help_ctx *ctx, struct stream_pkt *sp, const struct ct_expect *exp,
+			 uint64_t off, uint32_t len, stream_fmt_fn fmt, const void *m,
+			 struct help_result *res)
+{
+	struct ct_expect *e, nat = *exp;
+
+	if (!sp->nat) {
+		if ((e = help_expect_add(res)))
+			*e = *exp;
+		else
+			log_rl(LOG_INFO, "ct %u: more than %d announcements in one segment, the rest ignored",
+			       ctx->ct->id, HELP_EXP_MAX);
+		return true;
+	}
+	/* Text that has left already (a segment let through unchanged after its drop, see
+	 * stream.c) cannot be rewritten: no expectation for it either. */
+	if (off < sp->sent)
+		return true;
+	if (stream_expect_announce(ctx, sp, &nat, off, len, fmt, m, res) >= 0)
+		return true;
+	log_rl(LOG_WARNING, "ct %u: no free port for an expectation, or its text cannot be rewritten",
+	       ctx->ct->id);
+	return false;
 }

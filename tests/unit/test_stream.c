@@ -374,6 +374,105 @@ static void test_resume_behind(void)
 	dispatch_free(&dp);
 }
 
+/* A test protocol on the stream layer that edits as SIP will: per line "<a> <b> <c>\n" one
+ * message whose edits come last place first (c, then a, then an insertion before b), a
+ * second message that overlaps the first and is void as a whole, and a third left open.
+ * The segment must leave with exactly the first message's edits, in stream order, and its
+ * retransmission repeat it. */
+struct ed_state {
+	struct stream_dir sd[2];
+	int parser[2];
+	struct stream_kstate k;
+};
+
+static void ed_sync(void *parser, int dir, uint64_t off)
+{
+}
+
+static bool ed_idle(const void *parser)
+{
+	return true;
+}
+
+static uint64_t ed_hold_from(const void *parser)
+{
+	return STREAM_NO_HOLD;
+}
+
+static unsigned ed_void;	/* messages the second edit group voided */
+
+static bool ed_parse(struct help_ctx *ctx, void *parser, struct stream_pkt *sp, struct help_result *res)
+{
+	const uint8_t *sp1 = memchr(sp->data, ' ', sp->len), *sp2, *nl;
+	uint64_t base = sp->base + sp->carry_len;
+
+	if (!sp1 || !(sp2 = memchr(sp1 + 1, ' ', sp->len - (uint32_t)(sp1 + 1 - sp->data))) ||
+	    !(nl = memchr(sp2, '\n', sp->len - (uint32_t)(sp2 - sp->data))))
+		return true;
+	edit_set_begin(&sp->edits);
+	stream_edit(sp, base + (uint64_t)(sp2 + 1 - sp->data), (uint32_t)(nl - sp2 - 1), "CCC", 3);
+	stream_edit(sp, base, (uint32_t)(sp1 - sp->data), "A", 1);
+	stream_edit(sp, base + (uint64_t)(sp1 + 1 - sp->data), 0, "<", 1);
+	if (edit_set_commit(&sp->edits))
+		return true;
+	edit_set_begin(&sp->edits);
+	stream_edit(sp, base + (uint64_t)(nl - sp->data), 0, "!", 1);
+	if (stream_edit(sp, base + 1, 1, "x", 1) == -EINVAL && edit_set_commit(&sp->edits) == -EINVAL)
+		ed_void++;
+	edit_set_begin(&sp->edits);	/* left open: never committed, never rewritten */
+	stream_edit(sp, base + (uint64_t)(nl - sp->data), 0, "?", 1);
+	return true;
+}
+
+static const struct stream_proto ed_stream = {
+	.parser_size = sizeof(int), .hold_max = 64, .sync = ed_sync, .boundary = stream_line_boundary,
+	.idle = ed_idle, .hold_from = ed_hold_from, .parse = ed_parse,
+};
+
+static void ed_help(struct help_ctx *ctx, struct help_result *res)
+{
+	struct ed_state *st = ctx->state;
+
+	stream_help(ctx, &ed_stream, &st->sd[ctx->dir], &st->parser[ctx->dir], &st->k, res);
+}
+
+static void ed_destroy(struct pool *pool, void *state)
+{
+	struct ed_state *st = state;
+
+	stream_release(pool, &st->sd[0]);
+	stream_release(pool, &st->sd[1]);
+}
+
+static const struct helper_l4 ed_l4[] = { { IPPROTO_TCP, ed_help } };
+static const struct cthelper_policy ed_policy[] = { { .name = "ftp", .max_expected = 1, .timeout = 60 } };
+static const struct helper_proto ed_proto = {
+	.name = "ftp", .l4 = ed_l4, .nl4 = 1, .priv_data_len = HELPER_PRIV_DATA_LEN(struct stream_kstate),
+	.policy = ed_policy, .npolicy = 1, .state_size = sizeof(struct ed_state), .destroy = ed_destroy,
+	.stream = &ed_stream,
+};
+
+static void test_edit_order(void)
+{
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	uint32_t s1;
+
+	dispatch_init(&dp, &ed_proto, &cfg);
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "10.0.2.1", 140);
+	pt_handshake(&dp, &c);
+	s1 = c.seq[0];
+	ed_void = 0;
+	pt_seg(&dp, &c, 0, "first second third\n", &v);
+	pt_payload_is(&v, "A <second CCC\n", "stream edits: recorded last place first, composed in stream order");
+	TAP_EQ_U(ed_void, 1, "stream edits: the overlapping message was void");
+	pt_send(&dp, &c, 0, 0, "first second third\n", &s1, &v);
+	pt_payload_is(&v, "A <second CCC\n", "stream edits: the retransmission repeats the first copy");
+	TAP_EQ_U(ed_void, 1, "stream edits: and is not parsed again");
+	dispatch_free(&dp);
+}
+
 void test_stream(void)
 {
 	test_nagle();
@@ -388,4 +487,5 @@ void test_stream(void)
 	test_lifecycle();
 	test_help_info();
 	test_resume_behind();
+	test_edit_order();
 }
