@@ -110,6 +110,7 @@ static uint64_t irc_stream_hold_from(const void *parser)
 static const struct stream_proto irc_stream = {
 	.parser_size = sizeof(struct irc_parser),
 	.hold_max = IRC_LINE_MAX,
+	.grow_max = INET6_ADDRSTRLEN + 5,	/* the longest irc_fmt writes: address, port */
 	.sync = irc_stream_sync,
 	.boundary = stream_line_boundary,
 	.idle = irc_stream_idle,

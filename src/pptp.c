@@ -380,6 +380,8 @@ static uint64_t pptp_stream_hold_from(const void *parser)
 static const struct stream_proto pptp_stream = {
 	.parser_size = sizeof(struct pptp_parser),
 	.hold_max = PPTP_MSG_MAX,
+	.grow_max = 0,		/* call IDs are rewritten in place */
+	.dir_pair = true,
 	.sync = pptp_stream_sync,
 	.boundary = pptp_stream_boundary,
 	.idle = pptp_stream_idle,

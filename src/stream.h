@@ -31,6 +31,10 @@ struct stream_dir {
 	uint32_t kpos;
 	int32_t kbefore, kafter;
 	int32_t wdelta;         /* where next_seq's byte reaches the receiver, minus next_seq */
+	/* What a segment of this direction may carry (stream_bound.c says why each): */
+	uint16_t mss;           /* the MSS the receiver announced in its SYN; 0: no SYN seen */
+	uint16_t seen;          /* the largest segment carried: payload and option bytes */
+	uint8_t said;           /* STREAM_SAID_*: what was logged already for this direction */
 	uint8_t known;          /* next_seq is set: bytes before it were seen (or skipped) */
 	uint8_t synced;         /* the parser stands at next_off, a message start */
 	uint8_t dropped;        /* drop_seq/drop_len are set */
@@ -75,6 +79,14 @@ struct stream_pkt {
 struct stream_proto {
 	size_t parser_size;     /* at most STREAM_PARSER_MAX */
 	uint32_t hold_max;      /* the longest message part NAT may hold back */
+	uint32_t grow_max;      /* the most one message's rewrite may lengthen it */
+	/* After a gap, never parse again from a boundary found by scanning (a line inside a
+	 * body must never be read as a message); resuming from the kernel's record stays. */
+	bool no_resync;
+	/* The protocol's state keeps both directions as struct stream_dir sd[2] indexed by
+	 * direction and stream_help gets &sd[dir]: a SYN's MSS option then bounds the other
+	 * direction.  Without it (IRC follows the client only) no MSS is learnt. */
+	bool dir_pair;
 	/* A message starts at stream offset off: (re)initialise the parser there. */
 	void (*sync)(void *parser, int dir, uint64_t off);
 	/* Offset in data just past the first message boundary, or -1 (resynchronising). */
