@@ -40,9 +40,33 @@
  * at the segment's start, before the change itself; such a segment is dropped once, so the
  * sender sends the new bytes on their own (or the same segment again, which is then taken).
  *
+ * What leaves must get through the path (stream_bound.c).  A segment too long for it with DF
+ * set (every IPv6 packet) is dropped after the verdict, and so is its retransmission, rebuilt
+ * the same: a stall for good.  Per direction the layer learns the MSS the receiver's SYN
+ * announced and the longest segment carried; a changed segment may carry min(MSS, max(that,
+ * 536 or 1220)) less its options, never less than it came with (IPv4 without DF: no bound, a
+ * router fragments).  A rewrite growing past it passes unrewritten, its expectations undone
+ * (the kernel drops a NATed expectation it cannot announce): counted, never dropped, so no
+ * drop loop.  Bytes are held back only when they, a segment as long as the longest yet and
+ * one rewrite's growth fit together: a bulk sender's split message passes unrewritten, as
+ * the kernel's would.  Held bytes released with a longer segment than ever before are cut
+ * at the last offset that fits, never before an edit, and the rest stays held while the
+ * message is unfinished (the sender must send more).  At a message end the sender may wait
+ * for an answer: IPv4 then leaves whole with DF cleared, for a router to fragment; IPv6
+ * keeps the rest held all the same, counted as a possible stall.  That is the risk left: a
+ * sender of small segments that, right after a hold, sends its longest yet ending a message
+ * and then waits.  Retransmissions repeat their first copy; one collapsed and grown past the
+ * bound leaves with DF cleared (IPv4) or as it is (IPv6, counted).
+ *
+ * A protocol whose bodies may hold lines that read as messages sets no_resync: a boundary
+ * found by scanning is never trusted, so after a gap (or SYN data, or a restart without the
+ * kernel's record) its direction passes unparsed; the kernel's record still resumes it.
+ *
  * The journal lives in journal.c, the mirror of the kernel's correction in seqadj.c, the
- * calls a protocol's callbacks make (edits, announcing a port) in stream_edit.c; this file
- * classifies segments, drives the protocol's parser, composes and sends. */
+ * calls a protocol's callbacks make (edits, announcing a port) in stream_edit.c, where a
+ * direction's parser stands (SYN, restart, gap, resync) in stream_sync.c, the path's bound in
+ * stream_bound.c; this file classifies segments, drives the protocol's parser, composes and
+ * sends. */
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
