@@ -203,12 +203,15 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 		"%llu refused as malformed, %llu connections recycled early, %llu of expected "
 		"connections passed unread; buffers: %llu messages not held back, %llu "
 		"retransmissions dropped without their journal, %llu segments dropped with no "
-		"sequence number the kernel's correction maps right",
+		"sequence number the kernel's correction maps right; path bound (MSS, DF): %llu "
+		"rewrites given up, %llu segments sent with DF cleared, %llu IPv6 segments over it",
 		(unsigned long long)dp.stats.packets, (unsigned long long)dp.stats.rewritten,
 		(unsigned long long)dp.stats.expectations, (unsigned long long)dp.stats.dropped,
 		(unsigned long long)dp.stats.refused, (unsigned long long)dp.conns.evicted,
 		(unsigned long long)dp.stats.children, (unsigned long long)dp.pool.unheld,
-		(unsigned long long)dp.pool.unrepeated, (unsigned long long)dp.pool.unplaced);
+		(unsigned long long)dp.pool.unrepeated, (unsigned long long)dp.pool.unplaced,
+		(unsigned long long)dp.pool.unbounded, (unsigned long long)dp.pool.dfcleared,
+		(unsigned long long)dp.pool.overbound);
 	/* Closing the queue socket unbinds the queue; the kernel registration stays (see README). */
 	setup_close(&s);
 	dispatch_free(&dp);

@@ -114,6 +114,8 @@ static uint64_t ftp_stream_hold_from(const void *parser)
 static const struct stream_proto ftp_stream = {
 	.parser_size = sizeof(struct ftp_parser),
 	.hold_max = FTP_LINE_MAX,
+	.grow_max = 49,		/* the longest text ftp_fmt writes: "|2|" IPv6 "|65535|" */
+	.dir_pair = true,
 	.sync = ftp_stream_sync,
 	.boundary = stream_line_boundary,
 	.idle = ftp_stream_idle,

@@ -103,6 +103,7 @@ static uint64_t irc_stream_hold_from(const void *parser)
 static const struct stream_proto irc_stream = {
 	.parser_size = sizeof(struct irc_parser),
 	.hold_max = IRC_LINE_MAX,
+	.grow_max = INET6_ADDRSTRLEN + 5,	/* the longest irc_fmt writes: address, port */
 	.sync = irc_stream_sync,
 	.boundary = stream_line_boundary,
 	.idle = irc_stream_idle,
@@ -114,9 +115,12 @@ static void irc_help(struct help_ctx *ctx, struct help_result *res)
 {
 	struct irc_state *st = ctx->state;
 
-	/* nf_conntrack_irc: only what the client sends to its server carries offers. */
-	if (ctx->dir != CT_DIR_ORIGINAL)
+	/* nf_conntrack_irc: only what the client sends to its server carries offers.  The
+	 * server's SYN-ACK still says how long a segment to it may be. */
+	if (ctx->dir != CT_DIR_ORIGINAL) {
+		stream_bound_syn(ctx, &st->sd);
 		return;
+	}
 	stream_help(ctx, &irc_stream, &st->sd, &st->parser, &st->k, res);
 }
 

@@ -10,7 +10,6 @@
 
 #define JOURNAL_RECS 32
 #define JOURNAL_RUN_POOL 256
-#define JOURNAL_TEXT 2048
 
 /* The output a changed segment's new bytes [seq, seq + len) got the first time: runs
  * run0..run0 + nrun of the block's run pool. */
@@ -20,24 +19,43 @@ struct journal_rec {
 	uint16_t run0, nrun;
 };
 
-/* Records, runs and literal bytes are appended until one of them is full; then the journal
- * starts afresh and the direction's floor (stream_dir.jfloor) says from where it is whole. */
+/* Records, runs and literal bytes are appended until one of them is full; then the oldest
+ * records are forgotten and the direction's floor (stream_dir.jfloor) says from where it is
+ * whole. */
 struct journal_block {
 	struct journal_rec rec[JOURNAL_RECS];
 	uint32_t nrec, runs_used, text_used;
+	uint32_t text_cap;    /* literal bytes the block keeps (journal_text_cap) */
 	struct journal_run runs[JOURNAL_RUN_POOL];
-	uint8_t text[JOURNAL_TEXT];
-	uint8_t carry[];      /* hold_max bytes */
+	uint8_t mem[];        /* text_cap literal bytes, then the carry (hold_max bytes) */
 };
+
+/* One record's literal bytes are at most the carry it released (hold_max) and the packet's
+ * edit texts (STREAM_TEXT): an empty journal always has room for them, so a released hold of
+ * any size can be repeated (a fixed 2 KB could not journal a SIP message held back whole). */
+static uint32_t journal_text_size(uint32_t hold_max)
+{
+	return hold_max + STREAM_TEXT;
+}
 
 uint32_t journal_block_size(uint32_t hold_max)
 {
-	return (uint32_t)sizeof(struct journal_block) + hold_max;
+	return (uint32_t)sizeof(struct journal_block) + journal_text_size(hold_max) + hold_max;
+}
+
+/* The literal space of a block of the pool's size: the pool knows its block size only (it
+ * may round it up), so hold_max is found again from journal_block_size's sum; any bytes the
+ * rounding added are shared between text and carry, neither below what was asked. */
+static uint32_t journal_text_cap(const struct pool *pool)
+{
+	uint32_t space = pool->block_size - (uint32_t)sizeof(struct journal_block);
+
+	return space - (space - STREAM_TEXT) / 2;
 }
 
 uint8_t *journal_carry(struct journal_block *blk)
 {
-	return blk->carry;
+	return blk->mem + blk->text_cap;
 }
 
 void journal_out_add(struct journal_out *o, const uint8_t *src, uint32_t len, uint32_t seg_off, bool lit)
@@ -91,7 +109,7 @@ bool journal_replay(const struct journal_block *blk, uint32_t a, uint32_t b, con
 			const struct journal_run *u = &blk->runs[next->run0 + i];
 
 			if (u->lit)
-				journal_out_add(o, blk->text + u->off, u->len, 0, true);
+				journal_out_add(o, blk->mem + u->off, u->len, 0, true);
 			else
 				journal_out_add(o, seg + (next->seq - a) + u->off, u->len,
 						next->seq - a + u->off, false);
@@ -117,10 +135,10 @@ static void journal_forget(struct stream_dir *sd, uint32_t upto)
 static bool journal_room(struct stream_dir *sd, struct journal_block *blk, uint32_t nrun,
 			 uint32_t lits)
 {
-	uint32_t k = 1, run0, text0 = JOURNAL_TEXT;
+	uint32_t k = 1, run0, text0 = blk->text_cap;
 
 	if (blk->nrec < JOURNAL_RECS && nrun <= JOURNAL_RUN_POOL - blk->runs_used &&
-	    lits <= JOURNAL_TEXT - blk->text_used)
+	    lits <= blk->text_cap - blk->text_used)
 		return true;
 	if (!blk->nrec)
 		return false;
@@ -129,20 +147,20 @@ static bool journal_room(struct stream_dir *sd, struct journal_block *blk, uint3
 	for (uint32_t r = run0; r < blk->runs_used; r++)
 		if (blk->runs[r].lit && blk->runs[r].off < text0)
 			text0 = blk->runs[r].off;
-	if (text0 == JOURNAL_TEXT)
+	if (text0 == blk->text_cap)
 		text0 = blk->text_used;
 	memmove(blk->runs, blk->runs + run0, (blk->runs_used - run0) * sizeof(blk->runs[0]));
 	blk->runs_used -= run0;
 	for (uint32_t r = 0; r < blk->runs_used; r++)
 		if (blk->runs[r].lit)
 			blk->runs[r].off -= text0;
-	memmove(blk->text, blk->text + text0, blk->text_used - text0);
+	memmove(blk->mem, blk->mem + text0, blk->text_used - text0);
 	blk->text_used -= text0;
 	memmove(blk->rec, blk->rec + k, (blk->nrec - k) * sizeof(blk->rec[0]));
 	blk->nrec -= k;
 	for (uint32_t i = 0; i < blk->nrec; i++)
 		blk->rec[i].run0 = (uint16_t)(blk->rec[i].run0 - run0);
-	return nrun <= JOURNAL_RUN_POOL - blk->runs_used && lits <= JOURNAL_TEXT - blk->text_used;
+	return nrun <= JOURNAL_RUN_POOL - blk->runs_used && lits <= blk->text_cap - blk->text_used;
 }
 
 /* Keep the runs of o from index first on (the new bytes, whose first byte is at seq, the
@@ -173,7 +191,7 @@ static void journal_add(struct stream_dir *sd, struct journal_block *blk, const 
 		struct journal_run u = o->run[i];
 
 		if (u.lit) {
-			memcpy(blk->text + blk->text_used, o->buf + u.off, u.len);
+			memcpy(blk->mem + blk->text_used, o->buf + u.off, u.len);
 			u.off = blk->text_used;
 			blk->text_used += u.len;
 		} else {
@@ -207,8 +225,10 @@ struct journal_block *journal_block(struct pool *pool, struct stream_dir *sd)
 {
 	struct journal_block *blk = pool_block(pool, sd->block);
 
-	if (!blk && (blk = pool_get(pool, &sd->block)))
+	if (!blk && (blk = pool_get(pool, &sd->block))) {
 		blk->nrec = blk->runs_used = blk->text_used = 0;
+		blk->text_cap = journal_text_cap(pool);
+	}
 	return blk;
 }
 

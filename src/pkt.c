@@ -180,6 +180,41 @@ void pkt_set_seq(uint8_t *data, const struct pkt *p, uint32_t len, uint32_t seq)
 	fix_checksums(data, p, len, false);
 }
 
+uint16_t pkt_tcp_mss(const uint8_t *data, const struct pkt *p)
+{
+	const uint8_t *o = data + p->l4off + 20;
+	uint32_t n = p->off - p->l4off - 20, i = 0;
+
+	if (p->l4 != IPPROTO_TCP)
+		return 0;
+	while (i < n && o[i] != 0) {	/* 0: end of the option list */
+		if (o[i] == 1) {	/* no-operation */
+			i++;
+			continue;
+		}
+		if (n - i < 2 || o[i + 1] < 2 || o[i + 1] > n - i)
+			return 0;	/* malformed: nothing after it can be trusted */
+		if (o[i] == 2 && o[i + 1] == 4)
+			return get16(o + i + 2);
+		i += o[i + 1];
+	}
+	return 0;
+}
+
+bool pkt_v4_df(const uint8_t *data, const struct pkt *p)
+{
+	return p->family == AF_INET && (data[6] & 0x40);
+}
+
+void pkt_v4_clear_df(uint8_t *data, const struct pkt *p)
+{
+	if (p->family != AF_INET)
+		return;
+	data[6] &= (uint8_t)~0x40;
+	put16(data + 10, 0);
+	put16(data + 10, pkt_csum_fold(pkt_csum_add(0, data, p->l4off)));
+}
+
 bool pkt_v6_seqadj_workaround(uint8_t *data, const struct pkt *p)
 {
 	if (p->family != AF_INET6 || p->l4 != IPPROTO_TCP || p->l4off % 4 || p->l4off > 60)

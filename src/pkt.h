@@ -53,6 +53,17 @@ int pkt_rewrite_udp(const uint8_t *data, const struct pkt *p, const struct pkt_e
  * cannot place every retransmission (see stream.c). */
 void pkt_set_seq(uint8_t *data, const struct pkt *p, uint32_t len, uint32_t seq);
 
+/* The MSS option of a TCP SYN (RFC 9293 3.7.1), or 0 when it has none that reads as one: no
+ * option, a zero MSS, or an option list that is truncated or has a length below 2 (where
+ * Linux's tcp_parse_options stops reading too). */
+uint16_t pkt_tcp_mss(const uint8_t *data, const struct pkt *p);
+
+/* IPv4 with DF set: a router drops it when it is too long for the next hop (RFC 1191).
+ * IPv6 packets are never fragmented on the way (RFC 8200 5), which is not asked here. */
+bool pkt_v4_df(const uint8_t *data, const struct pkt *p);
+/* Clear DF in a whole IPv4 packet and fix its header checksum. */
+void pkt_v4_clear_df(uint8_t *data, const struct pkt *p);
+
 /* Linux up to at least 6.1 adjusts TCP sequence numbers after an NFQA_PAYLOAD length change
  * with nf_ct_tcp_seqadj_set(), which finds the TCP header at ip_hdrlen(skb) — an IPv4-only
  * reading.  On IPv6 it reads the IHL nibble from the traffic class, takes garbage for the

@@ -30,6 +30,11 @@ struct pool {
 	uint64_t unheld;             /* unfinished messages not held back: no block, or over share */
 	uint64_t unrepeated;         /* retransmissions dropped: their rewrite's journal was gone */
 	uint64_t unplaced;           /* segments dropped: no sequence number the kernel maps right */
+	/* What the path's bound (MSS, DF: stream_bound.c) cost: */
+	uint64_t unbounded;          /* rewrites given up (passed unrewritten) to stay within it */
+	uint64_t dfcleared;          /* IPv4 segments sent too long with DF cleared instead */
+	uint64_t overbound;          /* IPv6 segments that could not be kept within it (sent too
+				      * long, or a message's end kept held): a possible stall */
 };
 
 int pool_init(struct pool *p, uint32_t count, uint32_t block_size);

@@ -374,6 +374,11 @@ static bool pptp_stream_idle(const void *parser)
 	return !p->in_msg && !p->dead;
 }
 
+static bool pptp_stream_gave_up(const void *parser)
+{
+	return ((const struct pptp_parser *)parser)->dead;
+}
+
 static uint64_t pptp_stream_hold_from(const void *parser)
 {
 	const struct pptp_parser *p = parser;
@@ -384,9 +389,12 @@ static uint64_t pptp_stream_hold_from(const void *parser)
 static const struct stream_proto pptp_stream = {
 	.parser_size = sizeof(struct pptp_parser),
 	.hold_max = PPTP_MSG_MAX,
+	.grow_max = 0,		/* call IDs are rewritten in place */
+	.dir_pair = true,
 	.sync = pptp_stream_sync,
 	.boundary = pptp_stream_boundary,
 	.idle = pptp_stream_idle,
+	.gave_up = pptp_stream_gave_up,
 	.hold_from = pptp_stream_hold_from,
 	.parse = pptp_stream_parse,
 };

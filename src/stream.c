@@ -40,9 +40,33 @@
  * at the segment's start, before the change itself; such a segment is dropped once, so the
  * sender sends the new bytes on their own (or the same segment again, which is then taken).
  *
+ * What leaves must get through the path (stream_bound.c).  A segment too long for it with DF
+ * set (every IPv6 packet) is dropped after the verdict, and so is its retransmission, rebuilt
+ * the same: a stall for good.  Per direction the layer learns the MSS the receiver's SYN
+ * announced and the longest segment carried; a changed segment may carry min(MSS, max(that,
+ * 536 or 1220)) less its options, never less than it came with (IPv4 without DF: no bound, a
+ * router fragments).  A rewrite growing past it passes unrewritten, its expectations undone
+ * (the kernel drops a NATed expectation it cannot announce): counted, never dropped, so no
+ * drop loop.  Bytes are held back only when they, a segment as long as the longest yet and
+ * one rewrite's growth fit together: a bulk sender's split message passes unrewritten, as
+ * the kernel's would.  Held bytes released with a longer segment than ever before are cut
+ * at the last offset that fits, never before an edit, and the rest stays held while the
+ * message is unfinished (the sender must send more).  At a message end the sender may wait
+ * for an answer: IPv4 then leaves whole with DF cleared, for a router to fragment; IPv6
+ * keeps the rest held all the same, counted as a possible stall.  That is the risk left: a
+ * sender of small segments that, right after a hold, sends its longest yet ending a message
+ * and then waits.  Retransmissions repeat their first copy; one collapsed and grown past the
+ * bound leaves with DF cleared (IPv4) or as it is (IPv6, counted).
+ *
+ * A protocol whose bodies may hold lines that read as messages sets no_resync: a boundary
+ * found by scanning is never trusted, so after a gap (or SYN data, or a restart without the
+ * kernel's record) its direction passes unparsed; the kernel's record still resumes it.
+ *
  * The journal lives in journal.c, the mirror of the kernel's correction in seqadj.c, the
- * calls a protocol's callbacks make (edits, announcing a port) in stream_edit.c; this file
- * classifies segments, drives the protocol's parser, composes and sends. */
+ * calls a protocol's callbacks make (edits, announcing a port) in stream_edit.c, where a
+ * direction's parser stands (SYN, restart, gap, resync) in stream_sync.c, the path's bound in
+ * stream_bound.c; this file classifies segments, drives the protocol's parser, composes and
+ * sends. */
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
@@ -52,6 +76,7 @@
 #include "pool.h"
 #include "seqadj.h"
 #include "stream.h"
+#include "stream_int.h"
 
 uint32_t stream_block_size(const struct stream_proto *sp)
 {
@@ -100,43 +125,10 @@ static void out_compose(struct journal_out *o, const struct stream_pkt *sp, uint
 	out_stream(o, sp, cur, hold, seg_base);
 }
 
-static void dir_sync(const struct stream_proto *sp, struct stream_dir *sd, void *parser, int dir,
-		     uint32_t seq)
-{
-	sp->sync(parser, dir, sd->next_off);
-	sd->next_seq = seq;
-	sd->hold_len = 0;
-	sd->dropped = 0;
-	sd->synced = 1;
-	sd->known = 1;
-}
-
-/* A connection we hold no state for (we were restarted): the kernel kept where its next
- * message starts.  A stale copy (packets queued before our last verdict) just does not match. */
-static void stream_resume(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
-			  void *parser, struct stream_kstate *k)
-{
-	const struct ct_info *ct = ctx->ct;
-	struct stream_kstate kk;
-	int dir = ctx->dir;
-
-	if (!ct->help_info || ct->help_info_len < sizeof(kk))
-		return;
-	memcpy(&kk, ct->help_info, sizeof(kk));
-	if (ctx->fresh)
-		*k = kk;
-	/* Never behind bytes seen already: those passed unparsed while we were out of sync (a
-	 * segment reordered ahead), and parsing them now would rewrite a copy of them. */
-	if (!sd->synced && kk.valid[dir] && ntohl(kk.seq[dir]) == ctx->pkt.seq &&
-	    (!sd->known || !seq_before(ctx->pkt.seq, sd->next_seq))) {
-		dir_sync(sp, sd, parser, dir, ctx->pkt.seq);
-		k->seq[dir] = kk.seq[dir];
-		k->valid[dir] = 1;
-	}
-}
-
-/* Write the composed payload as the packet's new contents, at sequence number seq. */
-static bool emit(struct help_ctx *ctx, const struct journal_out *o, uint32_t seq, struct help_result *res)
+/* Write the composed payload as the packet's new contents, at sequence number seq (with DF
+ * cleared: nodf). */
+static bool emit(struct help_ctx *ctx, const struct journal_out *o, uint32_t seq, bool nodf,
+		 struct help_result *res)
 {
 	uint32_t cap = ctx->out_cap < STREAM_PKT_MAX ? ctx->out_cap : STREAM_PKT_MAX;
 	int n = pkt_rewrite(ctx->data, &ctx->pkt, &(struct pkt_edit){ 0, ctx->pkt.len, o->buf, o->len },
@@ -144,6 +136,8 @@ static bool emit(struct help_ctx *ctx, const struct journal_out *o, uint32_t seq
 
 	if (n < 0)
 		return false;
+	if (nodf)
+		pkt_v4_clear_df(ctx->out, &ctx->pkt);
 	if (seq != ctx->pkt.seq)
 		pkt_set_seq(ctx->out, &ctx->pkt, (uint32_t)n, seq);
 	res->payload = ctx->out;
@@ -153,17 +147,19 @@ static bool emit(struct help_ctx *ctx, const struct journal_out *o, uint32_t seq
 
 /* Pass the packet whose output is o (changed or not) so that it reaches the receiver at
  * wire, and keep the kernel's correction as the verdict sets it.  NULL, or why not. */
-static const char *stream_send(struct help_ctx *ctx, struct stream_dir *sd, const struct journal_out *o,
+const char *stream_send(struct help_ctx *ctx, struct stream_dir *sd, const struct journal_out *o,
 			       bool changed, uint32_t wire, bool fresh, struct help_result *res)
 {
 	int32_t d = (int32_t)o->len - (int32_t)ctx->pkt.len;
 	uint32_t seq;
+	bool nodf;
 
 	if (!seqadj_place(sd, ctx->pkt.seq, wire, changed ? d : 0, fresh, &seq)) {
 		ctx->pool->unplaced++;
 		return "no sequence number the kernel's correction maps to the segment's place";
 	}
-	if ((changed || seq != ctx->pkt.seq) && (o->overflow || !emit(ctx, o, seq, res)))
+	nodf = changed && !o->overflow && stream_bound_over(ctx, sd, o->len);
+	if ((changed || seq != ctx->pkt.seq) && (o->overflow || !emit(ctx, o, seq, nodf, res)))
 		return "cannot rewrite the segment";
 	if (changed)
 		seqadj_set(sd, seq, d);
@@ -172,7 +168,7 @@ static const char *stream_send(struct help_ctx *ctx, struct stream_dir *sd, cons
 
 /* As the kernel helpers when an expectation or a rewrite cannot be had: drop the packet and
  * undo what it created; the sender retransmits and finds the stream as this packet did. */
-static void stream_drop(struct help_ctx *ctx, struct help_result *res, const char *why)
+void stream_drop(struct help_ctx *ctx, struct help_result *res, const char *why)
 {
 	log_rl(LOG_INFO, "ct %u: %s, dropping the segment", ctx->ct->id, why);
 	help_expect_rollback(ctx, res);
@@ -234,9 +230,43 @@ static uint64_t stream_hold(struct help_ctx *ctx, const struct stream_proto *sp,
 	if (hold < s->base || hold > end || end - hold > sp->hold_max ||
 	    (edit_set_count(&s->edits) && edit_set_end(&s->edits) > hold))
 		hold = end;
-	if (hold < end && !hold_block(ctx, sd, blk))
+	if (hold < end && (!stream_bound_may_hold(ctx, sp, sd, end - hold) || !hold_block(ctx, sd, blk)))
 		hold = end;
 	return hold;
+}
+
+/* Pass the new bytes unrewritten: the segment's edits go, and the expectations made with
+ * them are undone, as the kernel drops a NATed expectation it cannot announce. */
+static void stream_plain(struct help_ctx *ctx, struct stream_pkt *s, struct help_result *res)
+{
+	help_expect_rollback(ctx, res);
+	res->nexp = 0;
+	edit_set_init(&s->edits, s->edits.lo, s->edits.hi);
+}
+
+/* Keep the output within the path's bound (stream_bound.c): hold more back, or pass the new
+ * bytes unrewritten, composing them again.  Where the hold starts now. */
+static uint64_t stream_fit(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
+			   const void *parser, struct stream_pkt *s, struct journal_out *o,
+			   uint32_t before, uint32_t start, uint64_t hold, uint64_t end,
+			   struct help_result *res)
+{
+	struct stream_fit f;
+
+	if (o->overflow)
+		return hold;
+	/* Bytes may stay held only while a message is unfinished: its sender must send the
+	 * rest.  A parser that gave up on the direction is not idle, yet nothing more is due. */
+	stream_bound_fit(ctx, sp, sd, sp->idle(parser) || (sp->gave_up && sp->gave_up(parser)), s,
+			 o->len, hold, end, &f);
+	if (f.plain)
+		stream_plain(ctx, s, res);
+	if (f.plain || f.hold != hold) {
+		o->len = before;
+		o->nrun = o->seal;
+		out_compose(o, s, f.hold, start);
+	}
+	return f.hold;
 }
 
 /* Why the composed new bytes (their output from o->len == before on) cannot leave, or NULL.
@@ -312,6 +342,7 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 	edit_set_close(&s.edits);	/* a message the parser left open is not rewritten */
 	hold = stream_hold(ctx, sp, sd, parser, &s, end, degrade, &blk);
 	out_compose(o, &s, hold, start);
+	hold = stream_fit(ctx, sp, sd, parser, &s, o, before, start, hold, end, res);
 	changed |= s.carry_len || edit_set_count(&s.edits) || hold < end;
 	if (!(why = stream_refuse(ctx, sd, o, before, start, changed, overlap)))
 		why = stream_send(ctx, sd, o, changed, wire, true, res);
@@ -337,24 +368,6 @@ static void stream_new(struct help_ctx *ctx, const struct stream_proto *sp, stru
 		k->seq[ctx->dir] = htonl(sd->next_seq);
 		k->valid[ctx->dir] = 1;
 	}
-}
-
-/* A segment after a gap: data we never saw went by (or is still to come), so message
- * boundaries are unknown from here on.  What came before stays old, journal and all.  False
- * when the segment was dropped. */
-static bool stream_gap(struct help_ctx *ctx, struct stream_dir *sd, struct help_result *res)
-{
-	if (help_ct_natted(ctx->ct) && (sd->hold_len || sd->dropped)) {
-		/* Passing it would give it an offset that the held message will change. */
-		stream_drop(ctx, res, "segment ahead of a held-back message");
-		return false;
-	}
-	log_rl(LOG_INFO, "ct %u: gap in the stream, resynchronising", ctx->ct->id);
-	sd->synced = 0;
-	sd->hold_len = 0;
-	pool_unpin(ctx->pool, sd->block);
-	sd->next_seq = ctx->pkt.seq;
-	return true;
 }
 
 /* A retransmission, wholly or in part: its old bytes repeat the first copy (into o), and land
@@ -400,34 +413,6 @@ static bool stream_old(struct help_ctx *ctx, struct stream_dir *sd, struct journ
 	return true;
 }
 
-/* New bytes, but not at a known message start: parse from the next boundary (*start moves
- * there; true).  Without one the segment passes as it is, or is dropped (false). */
-static bool stream_resync(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
-			  void *parser, struct journal_out *o, bool changed, uint32_t wire,
-			  uint32_t *start, struct help_result *res)
-{
-	const struct pkt *p = &ctx->pkt;
-	const uint8_t *data = ctx->data + p->off;
-	uint32_t end = p->seq + p->len;
-	int b = sp->boundary(data + *start, p->len - *start);
-	const char *why;
-
-	if (b < 0) {
-		journal_out_add(o, data + *start, p->len - *start, *start, false);
-		if ((why = stream_send(ctx, sd, o, changed, wire, true, res))) {
-			stream_drop(ctx, res, why);
-			return false;
-		}
-		sd->next_seq = end;
-		sd->wdelta = (int32_t)(wire + o->len - end);
-		return false;
-	}
-	journal_out_add(o, data + *start, (uint32_t)b, *start, false);
-	*start += (uint32_t)b;
-	dir_sync(sp, sd, parser, ctx->dir, p->seq + *start);
-	return true;
-}
-
 void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
 		 void *parser, struct stream_kstate *k, struct help_result *res)
 {
@@ -442,11 +427,12 @@ void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct str
 	res->help_info_len = sizeof(*k);
 	if (ctx->fresh || !sd->synced)
 		stream_resume(ctx, sp, sd, parser, k);
+	stream_bound_learn(ctx, sp, sd);
 	journal_check(ctx->pool, sd);
 	if (p->tcp_flags & PKT_TCP_SYN) {
 		/* Data on a SYN is no command (the kernel parses established packets only): the
 		 * stream starts after it, at a boundary found later. */
-		dir_sync(sp, sd, parser, ctx->dir, p->seq + 1);
+		stream_dir_sync(sp, sd, parser, ctx->dir, p->seq + 1);
 		if (p->len) {
 			sd->next_seq += p->len;
 			sd->synced = 0;

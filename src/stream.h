@@ -32,6 +32,10 @@ struct stream_dir {
 	uint32_t kpos;
 	int32_t kbefore, kafter;
 	int32_t wdelta;         /* where next_seq's byte reaches the receiver, minus next_seq */
+	/* What a segment of this direction may carry (stream_bound.c says why each): */
+	uint16_t mss;           /* the MSS the receiver announced in its SYN; 0: no SYN seen */
+	uint16_t seen;          /* the largest segment carried: payload and option bytes */
+	uint8_t said;           /* STREAM_SAID_*: what was logged already for this direction */
 	uint8_t known;          /* next_seq is set: bytes before it were seen (or skipped) */
 	uint8_t synced;         /* the parser stands at next_off, a message start */
 	uint8_t dropped;        /* drop_seq/drop_len are set */
@@ -69,12 +73,24 @@ struct stream_pkt {
 struct stream_proto {
 	size_t parser_size;     /* at most STREAM_PARSER_MAX */
 	uint32_t hold_max;      /* the longest message part NAT may hold back */
+	uint32_t grow_max;      /* the most one message's rewrite may lengthen it */
+	/* After a gap, never parse again from a boundary found by scanning (a line inside a
+	 * body must never be read as a message); resuming from the kernel's record stays. */
+	bool no_resync;
+	/* The protocol's state keeps both directions as struct stream_dir sd[2] indexed by
+	 * direction and stream_help gets &sd[dir]: a SYN's MSS option then bounds the other
+	 * direction.  Without it (IRC follows the client only) the protocol passes the other
+	 * direction's SYN to stream_bound_syn itself. */
+	bool dir_pair;
 	/* A message starts at stream offset off: (re)initialise the parser there. */
 	void (*sync)(void *parser, int dir, uint64_t off);
 	/* Offset in data just past the first message boundary, or -1 (resynchronising). */
 	int (*boundary)(const uint8_t *data, uint32_t len);
 	/* The parser stands at a message boundary (a restart may resume here). */
 	bool (*idle)(const void *parser);
+	/* Optional: the parser gave up on this direction (it reads nothing more, so no message
+	 * is unfinished, though it is not idle either: a restart must not resume there). */
+	bool (*gave_up)(const void *parser);
 	/* First stream offset a NAT rewrite of the message in progress may still touch, or
 	 * STREAM_NO_HOLD: these bytes are held back until the message is complete. */
 	uint64_t (*hold_from)(const void *parser);
@@ -92,6 +108,10 @@ uint32_t stream_block_size(const struct stream_proto *sp);
  * into res, keep the restart record in *k (res->help_info points at it). */
 void stream_help(struct help_ctx *ctx, const struct stream_proto *sp, struct stream_dir *sd,
 		 void *parser, struct stream_kstate *k, struct help_result *res);
+
+/* A SYN of ctx's direction: its MSS option bounds the segments sent towards its sender, the
+ * stream towards (for a protocol that follows one direction only; dir_pair does it for both). */
+void stream_bound_syn(const struct help_ctx *ctx, struct stream_dir *towards);
 
 /* Give back the direction's pool block (the conntrack ended). */
 void stream_release(struct pool *pool, struct stream_dir *sd);

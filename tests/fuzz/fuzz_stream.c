@@ -15,7 +15,8 @@
  *           1 behind 10.0.2.1: same length; 2 client 192.168.100.100 behind 10.0.2.1: they
  *           shrink; 3 no NAT), bit 2 sequence numbers wrap within the first bytes, bit 3 no
  *           handshake (nfhelper meets the connection mid-stream), bit 4 synchronous
- *           expectations through fakect (else they ride in the verdict).
+ *           expectations through fakect (else they ride in the verdict), bits 5-7 the path
+ *           model (mss_*): 0 none, else the MSS the server's SYN-ACK announces, DF on.
  *   line:   one message of the protocol's model (FTP: bits 0-3 kind, bits 4-6 the port).
  *   op:     bits 0-1: 0 or 3 send k new bytes, 1 retransmit k bytes from snd_una (past
  *           snd_nxt it carries new data, as Linux collapses), 2 deliver the oldest delayed
@@ -137,6 +138,7 @@ static struct world {
 	bool overtaken;          /* a length changed behind bytes already passed (reordering) */
 	bool reseg;              /* resegmented bytes before a change in a changed packet */
 	uint32_t id;
+	uint32_t mss;            /* path model: the MSS the server announced (0: no model) */
 	jmp_buf out;
 } w;
 
@@ -285,6 +287,127 @@ static void app_line(uint8_t b)
 	w.nline++;
 }
 
+/* --- the path model: an MSS, DF on ------------------------------------------------------
+ * The server's SYN-ACK announces an MSS the input chooses, every client segment has DF set,
+ * and the path carries no more than that MSS (at least the 536 bytes every path carries when
+ * nfhelper saw no handshake); the sender never sends more.  A segment leaving the router
+ * longer with DF set would be dropped there (src/stream_bound.c): that is a failure, not a
+ * loss, since its retransmission would be rebuilt the same.  A line nfhelper left unrewritten
+ * to stay within the bound (pool.unbounded) is excused from having to be rewritten. */
+static struct { unsigned long dfcleared, unbounded; } mst;
+
+static void mss_stats_print(void) __attribute__((destructor));
+static void mss_stats_print(void)
+{
+	if (st.inputs)
+		fprintf(stderr, "fuzz_stream: path model: %lu rewrites given up for the bound, %lu "
+			"segments sent with DF cleared\n", mst.unbounded, mst.dfcleared);
+}
+
+static void mss_pick(uint8_t cfg)
+{
+	static const uint16_t table[8] = { 0, 536, 1460, 300, 120, 200, 90, 700 };
+
+	w.mss = table[cfg >> 5];
+	if (w.mss && (cfg & 8) && w.mss < 536)
+		w.mss = 536;	/* nfhelper cannot know less without the handshake */
+}
+
+/* The sender's segment size. */
+static uint32_t mss_seg(void)
+{
+	return w.mss ? w.mss : MSS;
+}
+
+static uint32_t mss_cap(uint32_t k)
+{
+	return w.mss && k > w.mss ? w.mss : k;
+}
+
+/* A retransmission from snd_una of len bytes, shaped as Linux sends it: whole segments of
+ * its queue, several merged up to the MSS (they stay merged: bound_collapse), new data past
+ * snd_nxt; never one ending inside a segment it sent, which Linux splits only when its MSS
+ * shrinks.  Without that the lossless rounds, merging no more than a small MSS, may forever
+ * resend a segment that cuts through a journalled one (dropped, by design: stream.c). */
+static uint32_t mss_again(uint32_t off, uint32_t len)
+{
+	uint32_t end = off + len, fit = 0;
+
+	if (!w.mss || end >= w.nxt)
+		return len;
+	for (unsigned i = 0; i < w.nbound; i++) {
+		if (w.bound[i] <= off)
+			continue;
+		if (w.bound[i] > end) {
+			if (!fit)
+				fit = w.bound[i];	/* the first segment whole */
+			break;
+		}
+		fit = w.bound[i];
+	}
+	return fit ? fit - off : len;
+}
+
+/* DF on a client segment, the IPv4 header checksum fixed. */
+static void mss_df(uint8_t *pkt, uint32_t n)
+{
+	struct pkt p;
+	uint16_t c;
+
+	if (!w.mss)
+		return;
+	if (pkt_parse(pkt, n, &p) < 0)
+		fail("cannot parse a packet built here");
+	pkt[6] |= 0x40;
+	pkt[10] = pkt[11] = 0;
+	c = pkt_csum_fold(pkt_csum_add(0, pkt, p.l4off));
+	pkt[10] = (uint8_t)(c >> 8);
+	pkt[11] = (uint8_t)c;
+}
+
+/* The server's SYN-ACK, announcing w.mss. */
+static void mss_synack(void)
+{
+	static uint8_t pkt[128], msg[4096] __attribute__((aligned(4)));
+	const uint8_t opt[4] = { 2, 4, (uint8_t)(w.mss >> 8), (uint8_t)w.mss };
+	uint32_t n = qmsg_tcp(pkt, &w.c, CT_DIR_REPLY, w.c.seq[1], PKT_TCP_SYN, opt, 4), id = ++w.id;
+	const struct nlmsghdr *nlh;
+	struct help_result res;
+	struct qmsg_verdict v;
+	struct pkt p;
+
+	if (pkt_parse(pkt, n, &p) < 0)
+		fail("cannot parse the SYN-ACK built here");
+	pkt[p.l4off + 12] = 6 << 4;	/* the option is no payload */
+	if (pkt_parse(pkt, n, &p) < 0)
+		fail("cannot parse the SYN-ACK built here");
+	pkt_set_seq(pkt, &p, n, w.c.seq[1]);
+	nlh = qmsg_packet(msg, sizeof(msg), &w.c, CT_DIR_REPLY, id, pkt, n);
+	nlh = nlh ? dispatch_packet(&w.dp, nlh, 1, &res) : NULL;
+	if (!nlh || qmsg_verdict_decode(nlh, &v) < 0 || v.id != id || v.verdict != NF_ACCEPT || v.payload)
+		fail("the SYN-ACK with MSS %u was not passed unchanged", w.mss);
+	kernel_apply(nlh);
+}
+
+/* What left the router for [off, off + len): plen bytes, out the packet when rewritten. */
+static void mss_check(uint32_t off, uint32_t len, const uint8_t *out, uint32_t plen, uint64_t unbounded0)
+{
+	bool df = !out || (out[6] & 0x40);
+
+	if (!w.mss)
+		return;
+	if (plen > w.mss && df)
+		fail("[%u,%u) leaves with %u bytes and DF set: the path carries %u, the router drops it "
+		     "and every retransmission rebuilt the same", off, off + len, plen, w.mss);
+	mst.dfcleared += !df;
+	if (w.dp.pool.unbounded == unbounded0)
+		return;
+	mst.unbounded++;
+	for (unsigned i = 0; i < w.nline; i++)
+		if (w.line[i].off < off + len && w.line[i].off + w.line[i].len > off)
+			w.line[i].unclean = true;
+}
+
 /* --- the router ---------------------------------------------------------------------- */
 
 /* Whether the stream layer, out of sync, finds a message start in [a, b): a line protocol's
@@ -427,6 +550,7 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 	static uint8_t pkt[PKT_MAX], msg[PKT_MAX + 4096] __attribute__((aligned(4)));
 	uint32_t seq = w.isn + off, id = ++w.id, n, plen = len, seen, kseq = seq;
 	const struct kseqadj adj0 = w.adj;	/* as stream.c saw it */
+	uint64_t unbounded0;
 	const uint8_t *pl = w.app + off;
 	const struct nlmsghdr *nlh;
 	struct help_result res;
@@ -434,9 +558,11 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 	struct pkt p;
 
 	n = qmsg_tcp(pkt, &w.c, CT_DIR_ORIGINAL, seq, 0, w.app + off, len);
+	mss_df(pkt, n);
 	nlh = qmsg_packet(msg, sizeof(msg), &w.c, CT_DIR_ORIGINAL, id, pkt, n);
 	if (!nlh)
 		fail("cannot build the queued packet");
+	unbounded0 = w.dp.pool.unbounded;
 	nlh = dispatch_packet(&w.dp, nlh, 1, &res);
 	if (!nlh || qmsg_verdict_decode(nlh, &v) < 0 || v.id != id)
 		fail("no verdict for packet %u", id);
@@ -462,6 +588,7 @@ static bool router(uint32_t off, uint32_t len, struct seg *out)
 		fail("[%u,%u) rewritten without NAT", off, off + len);
 	if (plen > OUT_MAX)
 		fail("[%u,%u) grew to %u bytes", off, off + len, plen);
+	mss_check(off, len, v.payload, plen, unbounded0);
 	/* A retransmission of bytes whose first copies are known must have their length. */
 	if (w.nat && off + len <= seen && (w.rpos[off] || w.rend[off]) &&
 	    (w.rend[off + len] || w.rpos[off + len])) {
@@ -699,6 +826,8 @@ static void send_new(uint32_t k, unsigned fate, bool ack_lost)
 {
 	uint32_t off = w.nxt, len = k < w.app_len - off ? k : w.app_len - off;
 
+	len = mss_cap(len);
+
 	if (!len)
 		return;
 	bound_add(off + len);
@@ -709,9 +838,12 @@ static void send_again(uint32_t k, unsigned fate, bool ack_lost)
 {
 	uint32_t off = w.una, len = k < w.app_len - off ? k : w.app_len - off;
 
+	len = mss_cap(len);
+
 	if (!len)
 		return;
-	if (off + len > w.nxt)
+	len = mss_again(off, len);
+	if (off + len > w.nxt || w.mss)
 		bound_collapse(off + len);
 	transmit(off, len, fate, ack_lost);
 }
@@ -720,7 +852,7 @@ static void send_again(uint32_t k, unsigned fate, bool ack_lost)
  * its first-copy segments (merged up to an MSS) or sends new data. */
 static void finish(void)
 {
-	for (unsigned round = 0; round < ROUNDS; round++) {
+	for (unsigned round = 0; round < ROUNDS + w.app_len / mss_seg(); round++) {
 		uint32_t end;
 
 		while (w.npre)
@@ -730,7 +862,7 @@ static void finish(void)
 		if (w.una == w.app_len)
 			return;
 		if (w.una == w.nxt) {
-			send_new(MSS, F_NOW, false);
+			send_new(mss_seg(), F_NOW, false);
 			continue;
 		}
 		end = w.nxt;
@@ -738,7 +870,7 @@ static void finish(void)
 			if (w.bound[i] <= w.una)
 				continue;
 			end = w.bound[i];
-			if (i + 1 == w.nbound || w.bound[i + 1] - w.una > MSS)
+			if (i + 1 == w.nbound || w.bound[i + 1] - w.una > mss_seg())
 				break;
 		}
 		transmit(w.una, end - w.una, F_NOW, false);
@@ -848,11 +980,15 @@ static void world_init(const struct stream_model *model, const struct helper_pro
 	w.isn = (cfg & 4) ? 0xfffffff0U : 1001;
 	w.synced = !(cfg & 8);
 	w.rend[0] = 1;	/* the stream's first byte is the receiver's first */
+	mss_pick(cfg);
 	if (w.synced) {
 		for (int dir = 0; dir < 2 && model->prologue; dir++)
 			plen[dir] = model->prologue(&w.env, dir, pro[dir], sizeof(pro[dir]));
 		router_ctl(CT_DIR_ORIGINAL, w.isn - 1 - plen[0], PKT_TCP_SYN);
-		router_ctl(CT_DIR_REPLY, w.c.seq[1], PKT_TCP_SYN);
+		if (w.mss)
+			mss_synack();
+		else
+			router_ctl(CT_DIR_REPLY, w.c.seq[1], PKT_TCP_SYN);
 		if (plen[0])
 			router_pass(CT_DIR_ORIGINAL, w.isn - plen[0], pro[0], plen[0]);
 		if (plen[1])

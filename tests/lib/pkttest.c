@@ -2,6 +2,7 @@
 /* pkttest: "packet in, verdict out" for every protocol's unit tests — a TCP segment of a
  * conntrack through dispatch_packet, its verdict decoded and checked. */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 #include "pkttest.h"
 #include "tap.h"
@@ -33,10 +34,38 @@ bool pt_send_bin(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flag
 
 	if (!seq)
 		c->seq[dir] += len + ((flags & PKT_TCP_SYN) ? 1 : 0);
+	if (len > c->seen[dir])
+		c->seen[dir] = len;
 	out = nlh ? dispatch_packet(dp, nlh, 1, &res) : NULL;
 	if (out)
 		pt_kernel_apply(c, out);
-	return out && qmsg_verdict_decode(out, v) == 0 && v->id == next_id - 1;
+	if (!out || qmsg_verdict_decode(out, v) < 0 || v->id != next_id - 1)
+		return false;
+	pt_bound_check(c, dir, pktbuf, n, v);
+	return true;
+}
+
+/* What the stream layer sends must get through a path that drops what is too long (IPv6,
+ * IPv4 with DF; src/stream_bound.c): a rewritten segment is never longer than what came in,
+ * or than the longest this direction sent (at least what every path carries: 536 bytes for
+ * IPv4, 1220 for IPv6), less the options it carries beyond the fixed headers.  c->seen counts
+ * what a segment carried beyond the fixed headers (options and payload). */
+void pt_bound_check(const struct qmsg_conn *c, int dir, const uint8_t *in, uint32_t inlen,
+		    const struct qmsg_verdict *v)
+{
+	struct pkt p, q;
+	uint32_t fixed, lim;
+
+	if (!v->payload || pkt_parse(in, inlen, &p) < 0 || pkt_parse(v->payload, v->payload_len, &q) < 0 ||
+	    p.l4 != IPPROTO_TCP || (p.family == AF_INET && !(v->payload[6] & 0x40)))
+		return;	/* unchanged, or IPv4 that a router may fragment */
+	fixed = p.family == AF_INET ? 40 : 60;
+	lim = c->seen[dir] > (p.family == AF_INET ? 536U : 1220U) ? c->seen[dir] :
+	      (p.family == AF_INET ? 536U : 1220U);
+	lim = lim > q.off - fixed ? lim - (q.off - fixed) : 0;
+	if (q.len > p.len && q.len > lim)
+		tap_ok(false, "ct %u: a %u-byte segment left with %u bytes, past the path's bound %u",
+		       c->ct.id, p.len, q.len, lim);
 }
 
 void pt_kernel_apply(struct qmsg_conn *c, const struct nlmsghdr *verdict)

@@ -18,6 +18,11 @@ bool pt_send(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, c
 /* The same for binary payloads (len bytes). */
 bool pt_send_bin(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, const void *data,
 		 uint32_t len, const uint32_t *seq, struct qmsg_verdict *v);
+/* A rewritten segment (in: the packet sent, inlen bytes) that a router would drop when too
+ * long (IPv6, IPv4 with DF) must stay within the longest c->seen[dir] or what every path
+ * carries; a failed check otherwise.  pt_send does it for every segment. */
+void pt_bound_check(const struct qmsg_conn *c, int dir, const uint8_t *in, uint32_t inlen,
+		    const struct qmsg_verdict *v);
 /* Apply a verdict to c->kernel; a fault is a failed check. */
 void pt_kernel_apply(struct qmsg_conn *c, const struct nlmsghdr *verdict);
 bool pt_seg(struct dispatch *dp, struct qmsg_conn *c, int dir, const char *data, struct qmsg_verdict *v);

@@ -14,6 +14,7 @@
 struct qmsg_conn {
 	struct ct_info ct;
 	uint32_t seq[2];  /* next TCP sequence number per direction */
+	uint32_t seen[2]; /* pkttest: the longest payload sent per direction */
 	struct kstore kernel;
 };
 

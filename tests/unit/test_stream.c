@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Tests for the TCP stream layer (src/stream.c) under NAT, through the FTP helper: hold-back
  * that never stalls a Nagle sender, retransmissions that repeat their first copy byte for
- * byte, reordering while bytes are held, size limits, the packet transaction. */
+ * byte, reordering while bytes are held, size limits, the packet transaction, and the path's
+ * bound (MSS, DF: src/stream_bound.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netfilter.h>
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include "fakect.h"
 #include "ftp.h"
+#include "pool.h"
 #include "pkttest.h"
 #include "tap.h"
 
@@ -473,6 +475,268 @@ static void test_edit_order(void)
 	dispatch_free(&dp);
 }
 
+
+/* --- the path's bound: MSS options, DF ------------------------------------------------ */
+
+/* TCP options and DF for the segments bsend sends (pt_send sends neither). */
+static const uint8_t *b_opt;
+static uint32_t b_olen;
+static bool b_df;
+
+static bool bsend(struct dispatch *dp, struct qmsg_conn *c, int dir, uint8_t flags, const void *data,
+		  uint32_t len, const uint32_t *seq, struct qmsg_verdict *v)
+{
+	static uint8_t body[PKT_MAX], pkt[PKT_MAX], msg[PKT_MAX + 4096] __attribute__((aligned(4)));
+	static uint32_t id = 1U << 30;
+	uint32_t s = seq ? *seq : c->seq[dir], n;
+	const struct nlmsghdr *nlh;
+	struct help_result res;
+	struct pkt p;
+
+	if (b_olen)
+		memcpy(body, b_opt, b_olen);
+	if (len)
+		memcpy(body + b_olen, data, len);
+	n = qmsg_tcp(pkt, c, dir, s, flags, body, b_olen + len);
+	if (pkt_parse(pkt, n, &p) < 0)
+		return false;
+	pkt[p.l4off + 12] = (uint8_t)((5 + b_olen / 4) << 4);	/* the options are no payload */
+	if (b_df && c->ct.tuple[0].l3 == AF_INET)
+		pkt[6] |= 0x40;
+	if (pkt_parse(pkt, n, &p) < 0)
+		return false;
+	pkt_set_seq(pkt, &p, n, s);	/* checksums */
+	if (!c->kernel.bound)
+		kstore_bind(&c->kernel, dp->proto);
+	if (!seq)
+		c->seq[dir] += len + ((flags & PKT_TCP_SYN) ? 1 : 0);
+	if (len && len + b_olen > c->seen[dir])
+		c->seen[dir] = len + b_olen;
+	nlh = qmsg_packet(msg, sizeof(msg), c, dir, ++id, pkt, n);
+	nlh = nlh ? dispatch_packet(dp, nlh, 1, &res) : NULL;
+	if (!nlh)
+		return false;
+	pt_kernel_apply(c, nlh);
+	if (qmsg_verdict_decode(nlh, v) < 0 || v->id != id)
+		return false;
+	pt_bound_check(c, dir, pkt, n, v);
+	return true;
+}
+
+static bool bseg(struct dispatch *dp, struct qmsg_conn *c, const char *data, struct qmsg_verdict *v)
+{
+	return bsend(dp, c, 0, 0, data, (uint32_t)strlen(data), NULL, v);
+}
+
+/* head, then 'x' up to len bytes in all, the last two "\r\n" when crlf. */
+static const char *filler(const char *head, uint32_t len, bool crlf)
+{
+	static char buf[4096];
+	uint32_t h = (uint32_t)strlen(head);
+
+	memcpy(buf, head, h);
+	memset(buf + h, 'x', len - h);
+	if (crlf)
+		memcpy(buf + len - 2, "\r\n", 2);
+	buf[len] = 0;
+	return buf;
+}
+
+/* A NATed FTP connection, IPv4 or IPv6, whose SYN announces MSS 1460 and whose SYN-ACK
+ * carries opt (olen bytes; NULL: none); every segment after it has DF set. */
+static void bound_conn(struct dispatch *dp, struct qmsg_conn *c, struct fakect *f, uint8_t l3,
+		       const uint8_t *opt, uint32_t olen, uint32_t id)
+{
+	static const uint8_t syn[4] = { 2, 4, 1460 >> 8, 1460 & 0xff };
+	struct qmsg_verdict v;
+
+	dispatch_init(dp, &ftp_proto, &cfg);
+	dp->ops = &fakect_ops;
+	dp->ops_arg = f;
+	if (l3 == AF_INET)
+		qmsg_conn_init(c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "192.168.100.100", id);
+	else
+		qmsg_conn_init(c, AF_INET6, "fd00:1::2", 40000, "2001:db8::2", 21, "2001:db8::100", id);
+	b_df = true;
+	b_opt = syn;
+	b_olen = 4;
+	bsend(dp, c, 0, PKT_TCP_SYN, NULL, 0, NULL, &v);
+	b_opt = opt;
+	b_olen = opt ? olen : 0;
+	bsend(dp, c, 1, PKT_TCP_SYN, NULL, 0, NULL, &v);
+	b_opt = NULL;
+	b_olen = 0;
+}
+
+static uint32_t out_len(const struct qmsg_verdict *v)
+{
+	struct pkt p;
+
+	return v->payload && pkt_parse(v->payload, v->payload_len, &p) == 0 ? p.len : 0;
+}
+
+/* The server announced MSS 500, below the 536 every path carries: a rewrite that grows a
+ * 500-byte segment past it passes unrewritten (its expectation undone, counted); a short one
+ * is still rewritten; the bound counts the segment's options against the MSS. */
+static void test_bound_grow(void)
+{
+	static const uint8_t mss500[4] = { 2, 4, 500 >> 8, 500 & 0xff };
+	static const uint8_t ts[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+	struct fakect f = { 0 };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+
+	bound_conn(&dp, &c, &f, AF_INET, mss500, 4, 120);
+	bseg(&dp, &c, filler("PORT 10,0,1,2,156,64\r\nSITE ", 500, true), &v);
+	tap_ok(v.verdict == NF_ACCEPT && !v.payload && !v.has_exp && f.nlive == 0 && f.dels == 1 &&
+	       dp.pool.unbounded == 1, "stream bound: a full-size segment growing past MSS 500 passes "
+	       "unrewritten, its expectation undone, counted (%llu)", (unsigned long long)dp.pool.unbounded);
+	bseg(&dp, &c, "PORT 10,0,1,2,156,65\r\n", &v);
+	pt_payload_is(&v, "PORT 192,168,100,100,156,65\r\n", "stream bound: a short segment is still rewritten");
+	tap_ok(f.nlive == 1, "stream bound: with its expectation");
+	b_opt = ts;
+	b_olen = sizeof(ts);
+	bseg(&dp, &c, filler("PORT 10,0,1,2,156,66\r\nSITE ", 481, true), &v);
+	tap_ok(out_len(&v) == 488, "stream bound: 481 bytes and 12 of options grow to 500 - 12 (%u)", out_len(&v));
+	bseg(&dp, &c, filler("PORT 10,0,1,2,156,67\r\nSITE ", 482, true), &v);
+	tap_ok(!v.payload && dp.pool.unbounded == 2, "stream bound: one byte more passes unrewritten");
+	b_opt = NULL;
+	b_olen = 0;
+	dispatch_free(&dp);
+}
+
+/* Bytes held back, then a segment longer than any before: what does not fit stays held while
+ * the line is unfinished; at a line end IPv4 leaves whole with DF cleared.  A bulk sender's
+ * split command is not held at all. */
+static void test_bound_held(void)
+{
+	struct fakect f = { 0 };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	char want[1100];
+	uint32_t s2;
+
+	bound_conn(&dp, &c, &f, AF_INET, NULL, 0, 121);
+	bseg(&dp, &c, "PORT 10,0,1,", &v);
+	s2 = c.seq[0];
+	bseg(&dp, &c, filler("2,156,70\r\nSITE ", 1000, false), &v);
+	snprintf(want, sizeof(want), "%s", filler("192,168,100,100,156,70\r\nSITE ", 1000, false));
+	pt_payload_is(&v, want, "stream bound: a hold released with a longer segment leaves as much "
+		      "as fits, the rest stays held");
+	tap_ok(v.payload && (v.payload[6] & 0x40), "stream bound: DF kept");
+	bseg(&dp, &c, "yyy\r\n", &v);
+	pt_payload_is(&v, "xxxxxxxxxxxxxxyyy\r\n", "stream bound: the rest leaves with the next segment");
+	bsend(&dp, &c, 0, 0, filler("2,156,70\r\nSITE ", 1000, false), 1000, &s2, &v);
+	pt_payload_is(&v, want, "stream bound: the cut segment's retransmission repeats it");
+	dispatch_free(&dp);
+
+	bound_conn(&dp, &c, &f, AF_INET, NULL, 0, 122);
+	bseg(&dp, &c, "PORT 10,0,1,", &v);
+	bseg(&dp, &c, filler("2,156,70\r\nSITE ", 1000, true), &v);
+	tap_ok(out_len(&v) == 1014 && !(v.payload[6] & 0x40) && dp.pool.dfcleared == 1 &&
+	       pkt_csum_fold(pkt_csum_add(0, v.payload, 20)) == 0,
+	       "stream bound: ending at a line end, it leaves whole with DF cleared (IPv4), header "
+	       "checksum right, counted (%u bytes)", out_len(&v));
+	dispatch_free(&dp);
+
+	bound_conn(&dp, &c, &f, AF_INET, NULL, 0, 123);
+	bseg(&dp, &c, filler("SITE ", 1000, true), &v);
+	bseg(&dp, &c, "PORT 10,0,1,", &v);
+	tap_ok(!v.payload && dp.pool.unbounded == 1, "stream bound: after full-size segments a split "
+	       "command is not held back (it would not fit), counted");
+	bseg(&dp, &c, "2,156,70\r\n", &v);
+	tap_ok(!v.payload && !v.has_exp, "stream bound: and not rewritten, as the kernel's helper would not");
+	dispatch_free(&dp);
+}
+
+/* IPv6 cannot be fragmented on the way: at a line end the rest stays held (counted, a
+ * possible stall) and leaves with the next segment. */
+static void test_bound_v6(void)
+{
+	static const char eprt[] = "|2|2001:0db8:0000:0000:0000:0000:0000:0100|40000|\r\nSITE ";
+	struct fakect f = { 0 };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	char want[1400], rest[64];
+
+	bound_conn(&dp, &c, &f, AF_INET6, NULL, 0, 124);
+	bseg(&dp, &c, "EPRT |2|fd00:", &v);
+	pt_payload_is(&v, "EPRT ", "stream bound v6: the address is held");
+	bseg(&dp, &c, filler("1::2|40000|\r\nSITE ", 1300, true), &v);
+	/* 8 held + 1300 new, 30 longer rewritten: 38 bytes over the 1300 this sender sent */
+	snprintf(want, sizeof(want), "%s", filler(eprt, 1300, false));
+	pt_payload_is(&v, want, "stream bound v6: at a line end as much as fits leaves");
+	tap_ok(dp.pool.overbound == 1 && dp.pool.dfcleared == 0, "stream bound v6: the rest kept held, "
+	       "counted as a possible stall");
+	bseg(&dp, &c, "NOOP\r\n", &v);
+	snprintf(rest, sizeof(rest), "%.36s\r\nNOOP\r\n", filler("", 36, false));
+	pt_payload_is(&v, rest, "stream bound v6: the rest leaves with the next segment");
+	dispatch_free(&dp);
+}
+
+/* No SYN seen (a restart): the longest segment seen, at least 536 bytes, is the bound. */
+static void test_bound_restart(void)
+{
+	struct fakect f = { 0 };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+
+	dispatch_init(&dp, &ftp_proto, &cfg);
+	dp.ops = &fakect_ops;
+	dp.ops_arg = &f;
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "192.168.100.100", 125);
+	b_df = true;
+	bseg(&dp, &c, "NOOP\r\n", &v);
+	bseg(&dp, &c, filler("PORT 10,0,1,2,156,64\r\nSITE ", 536, true), &v);
+	tap_ok(v.verdict == NF_ACCEPT && !v.payload && dp.pool.unbounded == 1,
+	       "stream bound restart: 536 bytes growing past the default pass unrewritten");
+	bseg(&dp, &c, filler("SITE ", 1000, true), &v);
+	bseg(&dp, &c, filler("PORT 10,0,1,2,156,65\r\nSITE ", 600, true), &v);
+	tap_ok(out_len(&v) == 607, "stream bound restart: after 1000 bytes seen, 600 may grow to 607 (%u)",
+	       out_len(&v));
+	dispatch_free(&dp);
+}
+
+/* A hostile MSS option reads as none (the default, 536), never as a small or zero bound and
+ * never past the options; a valid MSS 300 is read. */
+static void test_bound_hostile(void)
+{
+	static const uint8_t bad[][8] = {
+		{ 2, 0, 1, 44 },                /* length 0 */
+		{ 2, 1, 1, 44 },                /* length 1 */
+		{ 2, 5, 1, 44, 0, 0, 0, 0 },    /* odd length: not an MSS option */
+		{ 2, 4, 0, 0 },                 /* MSS 0 */
+		{ 1, 1, 1, 2 },                 /* the kind, then the end of the options */
+		{ 1, 1, 2, 4 },                 /* an MSS cut short */
+		{ 8, 0, 2, 4, 1, 44, 0, 0 },    /* after a bad length nothing is read */
+	};
+	static const uint32_t len[] = { 4, 4, 8, 4, 4, 4, 8 };
+	static const uint8_t mss300[4] = { 2, 4, 1, 44 };
+	struct fakect f = { 0 };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+	unsigned ok = 0;
+
+	for (unsigned i = 0; i < sizeof(len) / sizeof(len[0]); i++) {
+		bound_conn(&dp, &c, &f, AF_INET, bad[i], len[i], 130 + i);
+		bseg(&dp, &c, filler("PORT 10,0,1,2,156,64\r\nSITE ", 400, true), &v);
+		ok += out_len(&v) == 407;
+		dispatch_free(&dp);
+	}
+	tap_ok(ok == sizeof(len) / sizeof(len[0]), "stream bound: hostile MSS options read as none "
+	       "(%u of %zu rewrote 400 bytes to 407)", ok, sizeof(len) / sizeof(len[0]));
+	bound_conn(&dp, &c, &f, AF_INET, mss300, 4, 140);
+	bseg(&dp, &c, filler("PORT 10,0,1,2,156,64\r\nSITE ", 400, true), &v);
+	tap_ok(!v.payload, "stream bound: a valid MSS 300 is read (400 bytes may not grow)");
+	dispatch_free(&dp);
+	b_df = false;
+}
+
 void test_stream(void)
 {
 	test_nagle();
@@ -488,4 +752,9 @@ void test_stream(void)
 	test_help_info();
 	test_resume_behind();
 	test_edit_order();
+	test_bound_grow();
+	test_bound_held();
+	test_bound_v6();
+	test_bound_restart();
+	test_bound_hostile();
 }
