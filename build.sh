@@ -176,7 +176,7 @@ kmod() {
 # inside it as root.  Proves the install steps that this machine's hand-installed packages hide.
 # Downloads a root and every package: not part of test.  FRESH_ROOT chooses the folder.
 fresh() {
-	local root=${FRESH_ROOT:-$B/fresh} codename uris m rc=0
+	local root=${FRESH_ROOT:-$B/fresh} base=$B/fresh-base.tar.gz codename uris m rc=0
 	codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
 	apt_install debootstrap git
 	uris=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
@@ -186,11 +186,16 @@ fresh() {
 		echo "fresh: $root has mounts inside (an interrupted run?): umount -R them first" >&2; return 1
 	fi
 	mkdir -p "$B"
-	if [ ! -x "$root/usr/bin/apt-get" ]; then
+	# debootstrap runs once; its root is kept as a tarball and every run starts from a fresh
+	# copy of it, so packages an earlier run installed never hide a missing install step.
+	if [ ! -s "$base" ]; then
 		rm -rf "$root"
 		debootstrap --variant=minbase "$codename" "$root" "$uris" > "$B/fresh-debootstrap.log" 2>&1 ||
 			{ tail -20 "$B/fresh-debootstrap.log"; echo "fresh: debootstrap failed" >&2; return 1; }
+		tar -C "$root" -czf "$base.tmp" . && mv "$base.tmp" "$base"
 	fi
+	rm -rf "$root"; mkdir -p "$root"
+	tar -C "$root" -xzf "$base"
 	# This machine's Debian sources (security updates included), as a fresh install has them.
 	rm -f "$root/etc/apt/sources.list" "$root"/etc/apt/sources.list.d/*
 	cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/" 2>/dev/null ||
