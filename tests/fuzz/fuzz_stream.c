@@ -26,8 +26,9 @@
  * whole first-copy segments) until everything is acknowledged; not finishing is a stall.
  *
  * Checks: every verdict consistent and safe for the kernel (tests/lib/kstore.c models the
- * conntrack's helper data, fed back in NFQA_CT; a verdict the kernel would mishandle aborts); copies of one receiver position that both count agree;
- * no acknowledgement of bytes never sent; no stall; each line arrives either unchanged or as
+ * conntrack's helper data, fed back in NFQA_CT; a verdict the kernel would mishandle
+ * aborts); copies of one receiver position that both count agree; no acknowledgement of
+ * bytes never sent; no stall; each line arrives either unchanged or as
  * its NAT rewrite (computed by the model, in the kernel's format, not by src/); a rewritable
  * line whose bytes reached the router in order in at most two accepted segments is rewritten.
  * A stateful protocol (PPTP: a call's NAT ID depends on the calls before it) is held to that

@@ -20,7 +20,7 @@
 #include "kseqadj.h"
 #include "qmsg.h"
 #include "stream_model.h"
-#include "stream_models.h"	/* STREAM_MODELS(X): every tests/fuzz/stream_*.c model, found by name */
+#include "stream_models.h"	/* STREAM_MODELS(X): every model, tests/fuzz/stream_<name>.c */
 
 #define MODEL_COUNT_ONE(m) + 1
 #define MODELS_MAX (1 STREAM_MODELS(MODEL_COUNT_ONE))	/* the models and the NULL after them */
@@ -130,7 +130,8 @@ uint32_t mss_cap(uint32_t k);
 uint32_t mss_again(uint32_t off, uint32_t len);
 void mss_df(uint8_t *pkt, uint32_t n);
 void mss_synack(void);
-void mss_check(uint32_t off, uint32_t len, const uint8_t *out, uint32_t plen, uint64_t unbounded0);
+void mss_check(uint32_t off, uint32_t len, const uint8_t *out, uint32_t plen,
+	       uint64_t unbounded0);
 void mss_stats_print(void);
 
 /* stream_harness_check.c: st counts the inputs of every protocol, st_model each one's */
