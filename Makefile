@@ -118,6 +118,8 @@ release: $($(REL)_DIR)/nfhelper
 	@echo "built $(B)/nfhelper: $$(stat -c %s $(B)/nfhelper) bytes; $$(file -b $(B)/nfhelper | cut -d, -f1-5)"
 
 # --- found by file name: unit suites, benches, fuzz_stream's protocol models ---------------------
+# (fuzz_stream's own parts, stream_harness_*.c, are linked with it as every stream_*.c is, but
+# are no protocol model.)
 # listing FILE, MACRO, PREFIX, FILES: "#define MACRO(X) X(a) X(b)" for PREFIXa.c PREFIXb.c,
 # rewritten only when it changes (it is a header: -MMD tracks it).
 HASH := \#
@@ -126,7 +128,8 @@ listing = $(shell mkdir -p $(B)/list; echo '$(listing_line)' | cmp -s - $(B)/lis
 	echo '$(listing_line)' > $(B)/list/$(1))
 $(call listing,suites.h,SUITES,test_,$(wildcard tests/unit/test_*.c))
 $(call listing,benches.h,BENCHES,bench_,$(wildcard tests/bench/bench_*.c))
-$(call listing,stream_models.h,STREAM_MODELS,stream_,$(wildcard tests/fuzz/stream_*.c))
+$(call listing,stream_models.h,STREAM_MODELS,stream_,$(filter-out tests/fuzz/stream_harness_%,\
+	$(wildcard tests/fuzz/stream_*.c)))
 
 # --- unit: one TAP binary under ASan/UBSan ------------------------------------------------
 $(eval $(call config,asan,$(SANCC),-std=c11 -D_GNU_SOURCE $(SAN),))
