@@ -445,13 +445,13 @@ static void capture_cases(void)
 		free(t);
 	}
 	globfree(&g);
-	if (!capture_load(&c, "../corpus/tftp/tcpdump-rrq.txt")) {
+	if (tap_ok(!capture_load(&c, "../corpus/tftp/tcpdump-rrq.txt"), "capture: load tcpdump-rrq.txt")) {
 		tap_bytes(c.seg[0].data, c.seg[0].len, rrq, sizeof(rrq), "capture: hex dump decoded");
 		tap_ok(c.seg[0].proto == CAPTURE_UDP && c.seg[0].to_server && c.seg[1].flow == 1,
 		       "capture: udp, C->S, a new flow for the reply from another port");
 		capture_free(&c);
 	}
-	if (!capture_load(&c, "../corpus/pptp/zeek-gre-pptp-only.txt")) {
+	if (tap_ok(!capture_load(&c, "../corpus/pptp/zeek-gre-pptp-only.txt"), "capture: load zeek-gre-pptp-only.txt")) {
 		tap_ok(c.n == 2 && c.seg[0].proto == CAPTURE_GRE && !c.seg[0].len &&
 		       strstr(c.seg[0].note, "call_id=6016"), "capture: GRE header-only blocks");
 		capture_free(&c);

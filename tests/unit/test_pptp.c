@@ -200,7 +200,8 @@ static void test_capture(void)
 	struct ppt t;
 	unsigned passed = 0, segs = 0;
 
-	if (capture_load(&cap, "../corpus/pptp/tcpdump-pptp.txt"))
+	if (!tap_ok(capture_load(&cap, "../corpus/pptp/tcpdump-pptp.txt") == 0,
+		    "pptp capture: load tests/corpus/pptp/tcpdump-pptp.txt"))
 		return;
 	ppt_init(&t, "10.1.1.11", 3025, false, 361);
 	for (size_t i = 0; i < cap.n; i++) {
