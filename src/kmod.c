@@ -172,8 +172,8 @@ static int kmod_backend_open(struct setup_socks *s, const struct helper_proto *p
 	}
 	if (err == -ENOENT)
 		log_msg(LOG_ERR, "cannot register helper %s: the nfh_pptp kernel module is not loaded; "
-			"build it (./build.sh kmod) and load it: insmod build/kmod/$(uname -r)/nfh_pptp.ko",
-			cfg->name);
+			"load it: modprobe nfh_pptp (installed), or from the source tree: ./build.sh kmod "
+			"&& insmod build/kmod/$(uname -r)/nfh_pptp.ko", cfg->name);
 	else
 		log_msg(LOG_ERR, "cannot reach the nfh_pptp kernel module: %s", strerror(-err));
 	return -1;
