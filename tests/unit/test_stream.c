@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include "fakect.h"
 #include "ftp.h"
+#include "kseqadj.h"
 #include "pool.h"
 #include "pkttest.h"
 #include "tap.h"
@@ -227,6 +228,81 @@ static void test_behind_old(void)
 	pt_payload_is(&v, "NOOP\r\nPORT 192,168,100,100,156,64\r\n",
 		      "stream behind old: the same segment again is taken as it is");
 	dispatch_free(&dp);
+}
+
+/* Where the kernel sends a segment of in_len bytes at seq, its verdict v taken as the kernel
+ * takes it (tests/lib/kseqadj.c: one correction, set by a changed packet); 0 when dropped. */
+static uint32_t kernel_place(struct kseqadj *k, const struct qmsg_verdict *v, uint32_t seq,
+			     uint32_t in_len)
+{
+	struct pkt p;
+
+	if (v->verdict != NF_ACCEPT)
+		return 0;
+	if (v->payload && pkt_parse(v->payload, v->payload_len, &p) == 0) {
+		kseqadj_set(k, p.seq, (int32_t)p.len - (int32_t)in_len);
+		seq = p.seq;
+	}
+	return kseqadj_seq(k, seq);
+}
+
+/* Bytes passed unchanged ahead of two corrections (a hold's -7, its release's +14), then a
+ * copy of them from inside their segment: one the sender sent first but that was delayed
+ * before the router, or a retransmission cut elsewhere.  The kernel keeps the newer
+ * correction only and maps them with its offset_before, 7 bytes early; they must leave at a
+ * sequence number it maps to where their first copy went.  fuzz_stream took such copies for
+ * late first copies and failed them ("a late first copy from 6 lands at receiver 6, not -9"):
+ * here the place is right. */
+static void test_copy_inside(void)
+{
+	static const char *const what[2] = { "met mid-stream", "after the handshake" };
+	struct dispatch dp;
+	struct qmsg_conn c;
+	struct qmsg_verdict v;
+
+	for (int synced = 0; synced < 2; synced++) {
+		struct kseqadj k = { 0 };
+		uint32_t s0, s2, s4, got;
+
+		dispatch_init(&dp, &ftp_proto, &cfg);
+		qmsg_conn_init(&c, AF_INET, "10.0.1.2", 40000, "10.0.2.2", 21, "192.168.100.100",
+			       150 + (uint32_t)synced);
+		if (synced)
+			pt_handshake(&dp, &c);
+		s0 = c.seq[0];
+		s2 = s0 + 2;
+		s4 = s0 + 4;
+		if (synced) {
+			pt_seg(&dp, &c, 0, "NOOP\r\n", &v);
+			kernel_place(&k, &v, s0, 6);
+			pt_seg(&dp, &c, 0, "PORT 10,0,1,", &v);
+			pt_payload_is(&v, "PORT ", "stream copy inside: the numbers are held");
+			kernel_place(&k, &v, s0 + 6, 12);
+		} else {
+			/* The first line passes unparsed (a boundary is found after it), then
+			 * the next command's numbers are held. */
+			pt_seg(&dp, &c, 0, "NOOP\r\nPORT 10,0,1,", &v);
+			pt_payload_is(&v, "NOOP\r\nPORT ", "stream copy inside: the numbers are held");
+			kernel_place(&k, &v, s0, 18);
+		}
+		pt_seg(&dp, &c, 0, "2,156,64\r\n", &v);
+		pt_payload_is(&v, "192,168,100,100,156,64\r\n", "stream copy inside: the command completes");
+		kernel_place(&k, &v, s0 + 18, 10);
+		pt_send(&dp, &c, 0, 0, "OP\r\n", &s2, &v);
+		got = kernel_place(&k, &v, s2, 4) - s0;
+		tap_ok(got == 2, "stream copy inside (%s): a copy from inside the first segment reaches "
+		       "the receiver where its first copy did (2, got %d)", what[synced], (int32_t)got);
+		pt_payload_is(&v, "OP\r\n", "stream copy inside: its bytes unchanged");
+		pt_send(&dp, &c, 0, 0, "NOOP", &s0, &v);
+		got = kernel_place(&k, &v, s0, 4) - s0;
+		tap_ok(got == 0, "stream copy inside (%s): so does one from its start, cut short (0, "
+		       "got %d)", what[synced], (int32_t)got);
+		pt_send(&dp, &c, 0, 0, "\r\n", &s4, &v);
+		got = kernel_place(&k, &v, s4, 2) - s0;
+		tap_ok(got == 4, "stream copy inside (%s): and one ending where it did (4, got %d)",
+		       what[synced], (int32_t)got);
+		dispatch_free(&dp);
+	}
 }
 
 /* NAT port search bounds and the packet transaction. */
@@ -746,6 +822,7 @@ void test_stream(void)
 	test_retransmit();
 	test_gap();
 	test_behind_old();
+	test_copy_inside();
 	test_transaction();
 	test_too_big();
 	test_lifecycle();
