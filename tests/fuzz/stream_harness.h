@@ -87,6 +87,10 @@ struct world {
 	 * sender offset that starts a segment first left at, and the sender offset (+ 1) that
 	 * ends at each receiver offset.  A mismatch means the kernel mis-mapped. */
 	uint32_t rpos[APP_MAX + 1], rend[APP_MAX + 1], send_end[RCV_MAX + 1];
+	/* Inside segments: where each sender offset's byte first reached the receiver (+ 1),
+	 * where its output shows it (router_bytes), and whether the router passed it at all. */
+	uint32_t rbyte[APP_MAX + 1];
+	uint8_t passed[APP_MAX];
 	struct { uint32_t off; int32_t d; } ideal[IDEAL_MAX];
 	unsigned nideal;
 	uint32_t emitted;        /* 1 + the furthest start of a segment the router passed */

@@ -104,12 +104,32 @@ void resegmented(void)
 	w.reseg = true;
 }
 
+/* A passed segment's bytes [a, b) reached the receiver from pos on as far as its output pl
+ * repeats them from its start, unless that start may be bytes held back before a (released
+ * in front of the segment, they shift it): then the output proves nothing. */
+static void router_bytes(uint32_t a, uint32_t b, uint32_t pos, const uint8_t *pl, uint32_t plen)
+{
+	uint32_t k = 0;
+
+	memset(w.passed + a, 1, b - a);
+	while (k < plen && a + k < b && pl[k] == w.app[a + k])
+		k++;
+	for (uint32_t c = 1; k && c <= a && c <= plen; c++)
+		if (!memcmp(pl, w.app + a - c, c))
+			return;
+	for (uint32_t i = 0; i < k; i++)
+		if (!w.rbyte[a + i])
+			w.rbyte[a + i] = pos + i + 1;
+}
+
 /* Where must a segment from sender offset a land?  Where an earlier one starting or ending
  * there did the first time (a segment cut to its old bytes ends where their first copy
- * ended).  Checked against the real and the ideal kernel. */
-static void router_truth(uint32_t a, uint32_t b, uint32_t seq, uint32_t plen)
+ * ended), or one passing through it unchanged.  Checked against the real and the ideal
+ * kernel. */
+static void router_truth(uint32_t a, uint32_t b, uint32_t seq, const uint8_t *pl, uint32_t plen)
 {
-	uint32_t pos = seq - w.isn, want = w.rpos[a] ? w.rpos[a] : w.rend[a];
+	uint32_t pos = seq - w.isn;
+	uint32_t want = w.rpos[a] ? w.rpos[a] : w.rend[a] ? w.rend[a] : w.rbyte[a];
 	/* nfhelper sets each segment's sequence number for the kernel's correction: only an
 	 * acknowledgement the kernel mapped wrongly before (the sender then sends from inside a
 	 * first copy) or a change the kernel placed before it happened excuses a misplacement. */
@@ -121,9 +141,11 @@ static void router_truth(uint32_t a, uint32_t b, uint32_t seq, uint32_t plen)
 			     (int32_t)pos, want - 1);
 		trace("kernel: a segment from %u lands at %d, not %u", a, (int32_t)pos, want - 1);
 		st.misplaced++;
-	} else if (!want && ideal_seq(w.isn + a) != seq) {
+	} else if (!want && !w.passed[a] && ideal_seq(w.isn + a) != seq) {
 		/* A first copy that reaches the router after later bytes were changed (reordered
-		 * before it): placed as the bytes around it. */
+		 * before it): placed as the bytes around it.  A copy of bytes the router passed
+		 * inside a segment is none: the ideal kernel would map it with that segment's
+		 * change, placed at its start. */
 		if (!excused)
 			fail("a late first copy from %u lands at receiver %d, not %d", a, (int32_t)pos,
 			     (int32_t)(ideal_seq(w.isn + a) - w.isn));
@@ -137,6 +159,7 @@ static void router_truth(uint32_t a, uint32_t b, uint32_t seq, uint32_t plen)
 		w.rpos[a] = pos + 1;
 	if (!w.rend[b])
 		w.rend[b] = pos + plen + 1;
+	router_bytes(a, b, pos, pl, plen);
 	/* Held bytes leave nothing: the furthest sender offset ending here is the truth. */
 	if (w.send_end[pos + plen] < b + 1)
 		w.send_end[pos + plen] = b + 1;
@@ -247,7 +270,7 @@ bool router(uint32_t off, uint32_t len, struct seg *out)
 		      off, n, off);
 		resegmented();
 	}
-	router_truth(off, n, out->seq, plen);
+	router_truth(off, n, out->seq, pl, plen);
 	memcpy(out->data, pl, plen);
 	if (tracing) {
 		trace("router: [%u,%u) leaves at receiver %d, %u bytes", off, off + len,

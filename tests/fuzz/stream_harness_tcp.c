@@ -77,9 +77,11 @@ static void sender_ack(uint32_t ack)
 	int32_t off = (int32_t)(a - w.isn);
 	unsigned i = 0;
 
-	/* Only an acknowledgement the sender takes matters (one below snd_una is ignored). */
-	if (off > (int32_t)w.una && r <= RCV_MAX && (r ? w.send_end[r] : 1) &&
-	    (int32_t)((r ? w.send_end[r] - 1 : 0)) != off) {
+	/* Only an acknowledgement the sender takes matters (one below snd_una is ignored), or
+	 * one it should have taken: mapped below snd_una, it leaves the sender resending
+	 * what the receiver has, for ever. */
+	if (r <= RCV_MAX && (r ? w.send_end[r] : 1) && (int32_t)((r ? w.send_end[r] - 1 : 0)) != off &&
+	    (off > (int32_t)w.una || (r ? w.send_end[r] - 1 : 0) > w.una)) {
 		trace("kernel: acknowledgement of receiver offset %u maps to %d, not %u", r, off,
 		      r ? w.send_end[r] - 1 : 0);
 		if (ideal_ack(ack) == a) {
