@@ -13,7 +13,6 @@ LIB=/usr/local/lib/nfh-vmtest
 . "$LIB/topo.sh"	# T, wait_for, listening
 . "$LIB/kernellog.sh"
 . "$LIB/ftp/proto.sh"	# ftp_row, vsftpd_start, ftp_run_curl, proto_boot
-PROTO_DIR=$LIB/ftp
 R=$NFH_OUT/results.txt
 U=nfhelper@ftp.service
 : > "$R"
