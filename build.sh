@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|test|bench|deb|demo|fresh|clean]
+# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|vmsystemd|test|bench|deb|demo|fresh|clean]
 # The outputs are the Makefile's (make, incremental); this script installs packages (deps, and
 # test and demo through it: no other target does), runs the tests, the VM and the demo.
 set -euo pipefail
@@ -12,8 +12,9 @@ B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own fold
 # make and perl: kmod's kbuild (W=1 runs scripts/kernel-doc).
 # (The VM's protocol folders add theirs: PROTO_PKGS in tests/vm/*/proto.sh; the 6.12 kernel comes
 # from backports, see backports_kernel.)
+# systemd: PID 1 of the vmsystemd guest, from the shared root (a container image may lack it).
 PKGS="musl-tools ragel make perl clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
-      busybox-static kmod xz-utils nftables conntrack iproute2 python3"
+      busybox-static kmod xz-utils nftables conntrack iproute2 python3 systemd"
 
 # The tftp/irc/... VM folders name the packages their servers and clients need (PROTO_PKGS).
 vm_pkgs() {
@@ -215,6 +216,18 @@ fresh() {
 # CI's: 6.1 in every mode, 6.12 with nfhelper), e.g. KERNELS=6.12 MODES="nfhelper kernel".
 vm() { need qemu-system-x86_64; release; kmod; tests/vm/run.sh "$@"; }
 
+# deb: $B/nfhelper_<version>_<arch>.deb from the release binary (packaging/deb.sh, dpkg-deb only).
+deb() { release; packaging/deb.sh "$B/nfhelper" "$B"; }
+
+# vmsystemd: the package in a guest booted with systemd (tests/vm/systemd/run.sh; KERNELS= as
+# for vm): nfhelper@ftp after boot, stop, kill, its credentials, the binary copied alone.
+vmsystemd() {
+	need qemu-system-x86_64 dpkg-deb
+	deb
+	NFH_BIN="$B/nfhelper" NFH_DEB="$B/nfhelper_$(tr -d ' \n' < VERSION)_$(dpkg --print-architecture).deb" \
+		tests/vm/systemd/run.sh
+}
+
 case "${1:-all}" in
 deps)	deps ;;
 all)	release ;;
@@ -223,11 +236,12 @@ fuzz)	shift; fuzz "${1:-10}" "${2:-}" ;;
 vm)	shift; vm "$@" ;;
 kmod)	kmod ;;
 kmodtest) need qemu-system-x86_64; kmod; tests/vm/kmod/run.sh ;;
-test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh ;;
+test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh; vmsystemd ;;
+vmsystemd) vmsystemd ;;
 bench)	bench ;;
-deb)	release; packaging/deb.sh "$B/nfhelper" "$B" ;;
+deb)	deb ;;
 fresh)	fresh ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|test|bench|deb|demo|fresh|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|vmsystemd|test|bench|deb|demo|fresh|clean]" >&2; exit 2 ;;
 esac

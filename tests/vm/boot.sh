@@ -3,7 +3,8 @@
 # Boot the test VM once: boot.sh SERIES MODE OUTDIR GUEST_SCRIPT [SCENARIO...]
 # SERIES is the kernel (6.1, 6.12: kernel.sh); OUTDIR (emptied first) becomes the guest's
 # writable share; the console goes to OUTDIR/console.log.  The whole boot is bounded by
-# NFH_BOOT_LIMIT seconds (default 420).
+# NFH_BOOT_LIMIT seconds (default 420).  NFH_APPEND: more of the kernel command line
+# (tests/vm/systemd: NFH_SYSTEMD=1 and systemd's options).
 set -eu
 VM=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$VM/../.." && pwd)
@@ -33,7 +34,7 @@ deny=$(protos_deny); [ "$MODE" = kernel ] && deny=
 timeout -k 5 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp "${NFH_SMP:-1}" -nic none \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$K/vmlinuz" -initrd "$K/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1 oops=panic NFH_ROOT=$ROOT NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))" \
+	-append "console=ttyS0 quiet panic=-1 oops=panic NFH_ROOT=$ROOT NFH_OUT=$OUT NFH_GUEST=$GUEST NFH_DENY=$deny NFH_LIMIT=$((LIMIT - 15))${NFH_APPEND:+ $NFH_APPEND}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$OUT",mount_tag=results,security_model=none,multidevs=remap \
 	< /dev/null > "$OUT/console.log" 2>&1
