@@ -15,6 +15,11 @@ B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own fold
 PKGS="musl-tools ragel make perl clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils nftables conntrack iproute2 python3"
 
+# The cross builds (./build.sh arm64): Debian's cross gcc with the target's musl and kernel
+# headers (packages of that architecture, hence foreign_arch), qemu-user to run the unit tests.
+CROSS_ARCHS="arm64"
+CROSS_PKGS="gcc-aarch64-linux-gnu musl-dev:arm64 linux-libc-dev:arm64 qemu-user-static"
+
 # The tftp/irc/... VM folders name the packages their servers and clients need (PROTO_PKGS).
 vm_pkgs() {
 	local f
@@ -61,6 +66,23 @@ backports_source() {
 	APT_UPDATED=1
 }
 
+# foreign_arch ARCH...: let dpkg install packages of ARCH (musl-dev:arm64); added once, then
+# apt learns that architecture's package lists.
+foreign_arch() {
+	local a added=""
+	for a in "$@"; do
+		[ "$a" = "$(dpkg --print-architecture)" ] && continue
+		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		[ "$(id -u)" = 0 ] || { echo "cannot add architecture $a: not root; run ./build.sh deps as root" >&2; exit 1; }
+		dpkg --add-architecture "$a"
+		echo "added architecture $a (dpkg --add-architecture $a)"
+		added=1
+	done
+	[ -z "$added" ] && return 0
+	apt-get update -q >/dev/null
+	APT_UPDATED=1
+}
+
 # The VM's second kernel: the backports suite's linux-image-amd64 depends on the versioned image
 # package (6.12 in Debian 12's backports); install that one by name, so the stable meta-package
 # and its 6.1 image stay as they are.
@@ -88,6 +110,10 @@ kernel_headers() {
 deps() {
 	# shellcheck disable=SC2046
 	apt_install $PKGS $(vm_pkgs)
+	# shellcheck disable=SC2086
+	foreign_arch $CROSS_ARCHS
+	# shellcheck disable=SC2086
+	apt_install $CROSS_PKGS
 	backports_kernel
 	kernel_headers
 }
