@@ -179,6 +179,7 @@ bench: $(B)/bench-nfhelper
 # needs glibc, so UBSan alone checks it, in trap mode (no runtime; a finding kills the suite
 # with SIGTRAP on arm64), at -O2 as the binary.  build.sh runs it under qemu-user.
 CROSS_arm64 ?= aarch64-linux-gnu-
+CROSS_armhf ?= arm-linux-gnueabihf-
 XUNITSAN := -g -fsanitize=undefined -fsanitize-undefined-trap-on-error
 
 # cross ARCH: the configurations ARCH (the binary) and ARCH-unit; the musl folder is the GNU
@@ -218,6 +219,7 @@ $(1): $(B)/$(1)/nfhelper $(B)/$(1)/unit-tests
 	@echo "built $(B)/$(1)/nfhelper: $$$$(stat -c %s $(B)/$(1)/nfhelper) bytes; $$$$(file -b $(B)/$(1)/nfhelper | cut -d, -f1-5)"
 endef
 $(eval $(call cross,arm64))
+$(eval $(call cross,armhf))
 
 # --- kmod: nfh_pptp.ko for each kernel version in KVERS, by that kernel's kbuild ---------------
 # kbuild writes next to the sources, so each version builds in its own copy; W=1, and a warning
