@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|test|bench|deb|arm64|demo|fresh|clean]
+# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|test|bench|deb|arm64|armhf|demo|fresh|clean]
 # The outputs are the Makefile's (make, incremental); this script installs packages (deps, and
 # test and demo through it: no other target does), runs the tests, the VM and the demo.
 set -euo pipefail
@@ -15,10 +15,11 @@ B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own fold
 PKGS="musl-tools ragel make perl clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils nftables conntrack iproute2 python3"
 
-# The cross builds (./build.sh arm64): Debian's cross gcc with the target's musl and kernel
-# headers (packages of that architecture, hence foreign_arch), qemu-user to run the unit tests.
-CROSS_ARCHS="arm64"
-CROSS_PKGS="gcc-aarch64-linux-gnu musl-dev:arm64 linux-libc-dev:arm64 qemu-user-static"
+# The cross builds (./build.sh arm64, armhf): Debian's cross gcc with the target's musl and
+# kernel headers (packages of that architecture, hence foreign_arch), qemu-user for the unit tests.
+CROSS_ARCHS="arm64 armhf"
+CROSS_PKGS="gcc-aarch64-linux-gnu musl-dev:arm64 linux-libc-dev:arm64 qemu-user-static
+	gcc-arm-linux-gnueabihf musl-dev:armhf linux-libc-dev:armhf"
 
 # The tftp/irc/... VM folders name the packages their servers and clients need (PROTO_PKGS).
 vm_pkgs() {
@@ -179,18 +180,28 @@ fuzz() {
 # cross ARCH PREFIX QEMU: $B/ARCH/nfhelper and $B/ARCH/unit-tests (make ARCH with Debian's
 # cross gcc PREFIXgcc and ARCH's musl), the suite run under qemu-user, which has no netfilter
 # sockets (the unit suite opens none; an end-to-end test needs a guest of that architecture),
-# and the binary asked its version there, which must be this tree's.
+# and the binary asked its version there, which must be this tree's.  The suite's TAP (unit's,
+# line for line) goes to $B/ARCH/unit.log, its log lines to unit.err; shown: the failures and
+# the summary.
 cross() {
-	local arch=$1 prefix=$2 qemu=$3 got
+	local arch=$1 prefix=$2 qemu=$3 log=$B/$1/unit.log got
 	need make ragel file "${prefix}gcc" "$qemu"
 	[ -e "/usr/lib/$(echo "${prefix%-}" | sed 's/gnu/musl/')/musl-gcc.specs" ] ||
 		{ echo "cannot build $arch: musl-dev:$arch is missing; run ./build.sh deps (as root)" >&2; exit 1; }
 	mk "$arch" "CROSS_$arch=$prefix"
-	(cd tests/unit && "$qemu" "$B/$arch/unit-tests")
+	if ! (cd tests/unit && "$qemu" "$B/$arch/unit-tests") > "$log" 2> "${log%.log}.err"; then
+		grep -A6 '^not ok' "$log" | head -80 || true
+		tail -n 3 "$log" "${log%.log}.err"
+		echo "$arch: the unit suite FAILED under $qemu (all of it: $log)" >&2
+		exit 1
+	fi
+	echo "$arch: $(grep '^unit:' "$log") under $qemu"
 	got=$("$qemu" "$B/$arch/nfhelper" --version | awk '{ print $2 }')
 	[ "$got" = "$(tr -d ' \n' < VERSION)" ] ||
 		{ echo "$arch: $B/$arch/nfhelper says version '$got' under $qemu" >&2; exit 1; }
 }
+arm64() { cross arm64 aarch64-linux-gnu- qemu-aarch64-static; }
+armhf() { cross armhf arm-linux-gnueabihf- qemu-arm-static; }
 
 bench() {
 	need make ragel "${BENCHCC:-gcc}"
@@ -260,12 +271,12 @@ fuzz)	shift; fuzz "${1:-10}" "${2:-}" ;;
 vm)	shift; vm "$@" ;;
 kmod)	kmod ;;
 kmodtest) need qemu-system-x86_64; kmod; tests/vm/kmod/run.sh ;;
-test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh ;;
+test)	deps; release; kmod; unit; arm64; armhf; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh ;;
 bench)	bench ;;
 deb)	release; packaging/deb.sh "$B/nfhelper" "$B" ;;
-arm64)	cross arm64 aarch64-linux-gnu- qemu-aarch64-static; ARCH=arm64 packaging/deb.sh "$B/arm64/nfhelper" ;;
+arm64|armhf) "$1"; ARCH=$1 packaging/deb.sh "$B/$1/nfhelper" ;;
 fresh)	fresh ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|test|bench|deb|arm64|demo|fresh|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|test|bench|deb|arm64|armhf|demo|fresh|clean]" >&2; exit 2 ;;
 esac
