@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # nfhelper's outputs with dependency tracking: the generated parsers, the release binary, the
-# unit, fuzz and bench binaries, the nfh_pptp module.  ./build.sh is the entry point (packages,
-# VM, demo, test); it runs `make -j$(nproc) B=BUILD_DIR TARGET`.  Each configuration compiles
-# into its own folder under $(B)/obj; -MMD -MP records which headers an object read, so
-# editing one rebuilds exactly what includes it.
-#   make [release] | unit | fuzz | fuzz_NAME | bench | kmod KVERS="6.1.0-… 6.12…" | clean
+# unit, fuzz and bench binaries, the nfh_pptp module, the arm64 and armhf binaries and unit
+# suites.  ./build.sh is the entry point (packages, VM, demo, test); it runs `make -j$(nproc)
+# B=BUILD_DIR TARGET`.  Each configuration compiles into its own folder under $(B)/obj; -MMD
+# -MP records which headers an object read, so editing one rebuilds exactly what includes it.
+#   make [release] | unit | fuzz | fuzz_NAME | bench | kmod KVERS="6.1.0-… 6.12…" | arm64 |
+#   armhf | clean
 # CC builds the release binary (musl-gcc -static by default; gcc and clang link it statically
-# against glibc), SANCC the ASan/UBSan and libFuzzer builds (clang-14), BENCHCC the bench.
+# against glibc), SANCC the ASan/UBSan and libFuzzer builds (clang-14), BENCHCC the bench,
+# CROSS_arm64 / CROSS_armhf the cross tools' prefix.
 
 B ?= $(or $(BUILD_DIR),build)
 ifeq ($(origin CC),default)
@@ -172,12 +174,12 @@ $(B)/bench-nfhelper: $(patsubst tests/bench/%.c,$(bench_DIR)/bench_%.o,$(wildcar
 	$(Q)$(BENCHCC) $^ -o $@
 bench: $(B)/bench-nfhelper
 
-# --- cross: make arm64 -> $(B)/arm64/nfhelper and $(B)/arm64/unit-tests ----------------------
+# --- cross: make arm64 (armhf) -> $(B)/arm64/nfhelper and $(B)/arm64/unit-tests ---------------
 # Debian's cross gcc (CROSS_arm64, a tool prefix) with the target's musl (musl-dev:arm64; its
 # specs file does what musl-gcc does) and kernel headers (linux-libc-dev:arm64, linked into
 # $(B)/uapi-arm64).  The unit suite is linked as the binary is, static musl: ASan's runtime
-# needs glibc, so UBSan alone checks it, in trap mode (no runtime; a finding kills the suite
-# with SIGTRAP on arm64), at -O2 as the binary.  build.sh runs it under qemu-user.
+# needs glibc, so UBSan alone checks it, in trap mode (no runtime; a finding kills the suite:
+# SIGTRAP on arm64, SIGILL on armhf), at -O2 as the binary.  build.sh runs it under qemu-user.
 CROSS_arm64 ?= aarch64-linux-gnu-
 CROSS_armhf ?= arm-linux-gnueabihf-
 XUNITSAN := -g -fsanitize=undefined -fsanitize-undefined-trap-on-error
