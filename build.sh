@@ -184,9 +184,9 @@ fuzz() {
 # line for line) goes to $B/ARCH/unit.log, its log lines to unit.err; shown: the failures and
 # the summary.
 cross() {
-	local arch=$1 prefix=$2 qemu=$3 log=$B/$1/unit.log got
+	local arch=$1 prefix=$2 qemu=$3 log=$B/$1/unit.log triplet=${2%-} got
 	need make ragel file "${prefix}gcc" "$qemu"
-	[ -e "/usr/lib/$(echo "${prefix%-}" | sed 's/gnu/musl/')/musl-gcc.specs" ] ||
+	[ -e "/usr/lib/${triplet/gnu/musl}/musl-gcc.specs" ] ||
 		{ echo "cannot build $arch: musl-dev:$arch is missing; run ./build.sh deps (as root)" >&2; exit 1; }
 	mk "$arch" "CROSS_$arch=$prefix"
 	if ! (cd tests/unit && "$qemu" "$B/$arch/unit-tests") > "$log" 2> "${log%.log}.err"; then
