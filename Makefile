@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # nfhelper's outputs with dependency tracking: the generated parsers, the release binary, the
-# unit, fuzz and bench binaries, the nfh_pptp module.  ./build.sh is the entry point (packages,
-# VM, demo, test); it runs `make -j$(nproc) B=BUILD_DIR TARGET`.  Each configuration compiles
-# into its own folder under $(B)/obj; -MMD -MP records which headers an object read, so
-# editing one rebuilds exactly what includes it.
-#   make [release] | unit | fuzz | fuzz_NAME | bench | kmod KVERS="6.1.0-… 6.12…" | clean
+# unit, fuzz and bench binaries, the nfh_pptp module, the arm64 and armhf binaries and unit
+# suites.  ./build.sh is the entry point (packages, VM, demo, test); it runs `make -j$(nproc)
+# B=BUILD_DIR TARGET`.  Each configuration compiles into its own folder under $(B)/obj; -MMD
+# -MP records which headers an object read, so editing one rebuilds exactly what includes it.
+#   make [release] | unit | fuzz | fuzz_NAME | bench | kmod KVERS="6.1.0-… 6.12…" | arm64 |
+#   armhf | clean
 # CC builds the release binary (musl-gcc -static by default; gcc and clang link it statically
-# against glibc), SANCC the ASan/UBSan and libFuzzer builds (clang-14), BENCHCC the bench.
+# against glibc), SANCC the ASan/UBSan and libFuzzer builds (clang-14), BENCHCC the bench,
+# CROSS_arm64 / CROSS_armhf the cross tools' prefix.
 
 B ?= $(or $(BUILD_DIR),build)
 ifeq ($(origin CC),default)
@@ -174,6 +176,55 @@ $(B)/bench-nfhelper: $(patsubst tests/bench/%.c,$(bench_DIR)/bench_%.o,$(wildcar
 	$(call say,LD)
 	$(Q)$(BENCHCC) $^ -o $@
 bench: $(B)/bench-nfhelper
+
+# --- cross: make arm64 (armhf) -> $(B)/arm64/nfhelper and $(B)/arm64/unit-tests ---------------
+# Debian's cross gcc (CROSS_arm64, a tool prefix) with the target's musl (musl-dev:arm64; its
+# specs file does what musl-gcc does) and kernel headers (linux-libc-dev:arm64, linked into
+# $(B)/uapi-arm64).  The unit suite is linked as the binary is, static musl: ASan's runtime
+# needs glibc, so UBSan alone checks it, in trap mode (no runtime; a finding kills the suite:
+# SIGTRAP on arm64, SIGILL on armhf), at -O2 as the binary.  build.sh runs it under qemu-user.
+CROSS_arm64 ?= aarch64-linux-gnu-
+CROSS_armhf ?= arm-linux-gnueabihf-
+XUNITSAN := -g -fsanitize=undefined -fsanitize-undefined-trap-on-error
+
+# cross ARCH: the configurations ARCH (the binary) and ARCH-unit; the musl folder is the GNU
+# triplet's (aarch64-linux-gnu -> aarch64-linux-musl, arm-linux-gnueabihf -> arm-linux-musleabihf).
+define cross
+$(1)_XCC := $$(CROSS_$(1))gcc -specs /usr/lib/$$(subst gnu,musl,$$(CROSS_$(1):-=))/musl-gcc.specs
+$(1)_XFLAGS := -std=c11 -D_GNU_SOURCE -O2 -isystem $(B)/uapi-$(1)
+$$(eval $$(call config,$(1),$$($(1)_XCC),$$($(1)_XFLAGS) -ffunction-sections -fdata-sections,))
+$$(eval $$(call config,$(1)-unit,$$($(1)_XCC),$$($(1)_XFLAGS) $$(XUNITSAN),))
+$(B)/uapi-$(1)/.links:
+	@mkdir -p $(B)/uapi-$(1)
+	@ln -sfn /usr/include/linux $(B)/uapi-$(1)/linux
+	@ln -sfn /usr/include/asm-generic $(B)/uapi-$(1)/asm-generic
+	@ln -sfn /usr/include/$$(CROSS_$(1):-=)/asm $(B)/uapi-$(1)/asm
+	@touch $$@
+$$(call obj_of,$$($(1)_DIR),$$(LIBSRC) src/main.c) $$(call obj_of,$$($(1)-unit_DIR),$$(LIBSRC)) \
+		$$(patsubst tests/lib/%.c,$$($(1)-unit_DIR)/test_%.o,$$(TESTLIB)): | $(B)/uapi-$(1)/.links
+# main.c as for the release binary: without per-function sections, with the version.
+$$($(1)_DIR)/main.o: src/main.c $$($(1)_FLAGS) $(B)/version.h | $(B)/uapi-$(1)/.links
+	$$(call say,CC)
+	$$(Q)$$($(1)_XCC) $$($(1)_XFLAGS) $$(CWARN) $$(INC) -include $(B)/version.h -MMD -MP -c $$< -o $$@
+$(B)/$(1)/nfhelper: $$($(1)_DIR)/main.o $$($(1)_DIR)/libnfhelper.a
+	$$(call say,LD)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$($(1)_XCC) -static -Wl,--gc-sections -s $$^ -o $$@
+$$($(1)-unit_DIR)/unit_%.o: tests/unit/%.c $$($(1)-unit_FLAGS) | $(B)/uapi-$(1)/.links
+	$$(call say,CC)
+	$$(Q)$$($(1)_XCC) $$($(1)_XFLAGS) $$(XUNITSAN) $$(CWARN) -Wno-missing-prototypes $$(INC) \
+		-I$(B)/list -Itests/lib -MMD -MP -c $$< -o $$@
+$(B)/$(1)/unit-tests: $$(patsubst tests/unit/%.c,$$($(1)-unit_DIR)/unit_%.o,$$(wildcard tests/unit/*.c)) \
+		$$($(1)-unit_DIR)/libtest.a $$($(1)-unit_DIR)/libnfhelper.a
+	$$(call say,LD)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$($(1)_XCC) -static $$(XUNITSAN) $$^ -o $$@
+.PHONY: $(1)
+$(1): $(B)/$(1)/nfhelper $(B)/$(1)/unit-tests
+	@echo "built $(B)/$(1)/nfhelper: $$$$(stat -c %s $(B)/$(1)/nfhelper) bytes; $$$$(file -b $(B)/$(1)/nfhelper | cut -d, -f1-5)"
+endef
+$(eval $(call cross,arm64))
+$(eval $(call cross,armhf))
 
 # --- kmod: nfh_pptp.ko for each kernel version in KVERS, by that kernel's kbuild ---------------
 # kbuild writes next to the sources, so each version builds in its own copy; W=1, and a warning

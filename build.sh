@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|vmsystemd|test|bench|deb|demo|fresh|clean]
+# Build, test, benchmark and demo nfhelper.  Usage: ./build.sh [deps|all|kmod|unit|fuzz|vm|vmsystemd|test|bench|deb|arm64|armhf|demo|fresh|clean]
 # The outputs are the Makefile's (make, incremental); this script installs packages (deps, and
 # test and demo through it: no other target does), runs the tests, the VM and the demo.
 set -euo pipefail
@@ -15,6 +15,12 @@ B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own fold
 # systemd: PID 1 of the vmsystemd guest, from the shared root (a container image may lack it).
 PKGS="musl-tools ragel make perl clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils nftables conntrack iproute2 python3 systemd"
+
+# The cross builds (./build.sh arm64, armhf): Debian's cross gcc with the target's musl and
+# kernel headers (packages of that architecture, hence foreign_arch), qemu-user for the unit tests.
+CROSS_ARCHS="arm64 armhf"
+CROSS_PKGS="gcc-aarch64-linux-gnu musl-dev:arm64 linux-libc-dev:arm64 qemu-user-static
+	gcc-arm-linux-gnueabihf musl-dev:armhf linux-libc-dev:armhf"
 
 # The tftp/irc/... VM folders name the packages their servers and clients need (PROTO_PKGS).
 vm_pkgs() {
@@ -62,6 +68,23 @@ backports_source() {
 	APT_UPDATED=1
 }
 
+# foreign_arch ARCH...: let dpkg install packages of ARCH (musl-dev:arm64); added once, then
+# apt learns that architecture's package lists.
+foreign_arch() {
+	local a added=""
+	for a in "$@"; do
+		[ "$a" = "$(dpkg --print-architecture)" ] && continue
+		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		[ "$(id -u)" = 0 ] || { echo "cannot add architecture $a: not root; run ./build.sh deps as root" >&2; exit 1; }
+		dpkg --add-architecture "$a"
+		echo "added architecture $a (dpkg --add-architecture $a)"
+		added=1
+	done
+	[ -z "$added" ] && return 0
+	apt-get update -q >/dev/null
+	APT_UPDATED=1
+}
+
 # The VM's second kernel: the backports suite's linux-image-amd64 depends on the versioned image
 # package (6.12 in Debian 12's backports); install that one by name, so the stable meta-package
 # and its 6.1 image stay as they are.
@@ -89,6 +112,10 @@ kernel_headers() {
 deps() {
 	# shellcheck disable=SC2046
 	apt_install $PKGS $(vm_pkgs)
+	# shellcheck disable=SC2086
+	foreign_arch $CROSS_ARCHS
+	# shellcheck disable=SC2086
+	apt_install $CROSS_PKGS
 	backports_kernel
 	kernel_headers
 }
@@ -150,6 +177,32 @@ fuzz() {
 		grep -E '^(#[0-9]+|Done)' "$B/$name.log" | tail -1
 	done
 }
+
+# cross ARCH PREFIX QEMU: $B/ARCH/nfhelper and $B/ARCH/unit-tests (make ARCH with Debian's
+# cross gcc PREFIXgcc and ARCH's musl), the suite run under qemu-user, which has no netfilter
+# sockets (the unit suite opens none; an end-to-end test needs a guest of that architecture),
+# and the binary asked its version there, which must be this tree's.  The suite's TAP (unit's,
+# line for line) goes to $B/ARCH/unit.log, its log lines to unit.err; shown: the failures and
+# the summary.
+cross() {
+	local arch=$1 prefix=$2 qemu=$3 log=$B/$1/unit.log triplet=${2%-} got
+	need make ragel file "${prefix}gcc" "$qemu"
+	[ -e "/usr/lib/${triplet/gnu/musl}/musl-gcc.specs" ] ||
+		{ echo "cannot build $arch: musl-dev:$arch is missing; run ./build.sh deps (as root)" >&2; exit 1; }
+	mk "$arch" "CROSS_$arch=$prefix"
+	if ! (cd tests/unit && "$qemu" "$B/$arch/unit-tests") > "$log" 2> "${log%.log}.err"; then
+		grep -A6 '^not ok' "$log" | head -80 || true
+		tail -n 3 "$log" "${log%.log}.err"
+		echo "$arch: the unit suite FAILED under $qemu (all of it: $log)" >&2
+		exit 1
+	fi
+	echo "$arch: $(grep '^unit:' "$log") under $qemu"
+	got=$("$qemu" "$B/$arch/nfhelper" --version | awk '{ print $2 }')
+	[ "$got" = "$(tr -d ' \n' < VERSION)" ] ||
+		{ echo "$arch: $B/$arch/nfhelper says version '$got' under $qemu" >&2; exit 1; }
+}
+arm64() { cross arm64 aarch64-linux-gnu- qemu-aarch64-static; }
+armhf() { cross armhf arm-linux-gnueabihf- qemu-arm-static; }
 
 bench() {
 	need make ragel "${BENCHCC:-gcc}"
@@ -236,12 +289,13 @@ fuzz)	shift; fuzz "${1:-10}" "${2:-}" ;;
 vm)	shift; vm "$@" ;;
 kmod)	kmod ;;
 kmodtest) need qemu-system-x86_64; kmod; tests/vm/kmod/run.sh ;;
-test)	deps; release; kmod; unit; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh; vmsystemd ;;
+test)	deps; release; kmod; unit; arm64; armhf; fuzz 15; tests/vm/run.sh; tests/vm/kmod/run.sh; vmsystemd ;;
 vmsystemd) vmsystemd ;;
 bench)	bench ;;
 deb)	deb ;;
+arm64|armhf) "$1"; ARCH=$1 packaging/deb.sh "$B/$1/nfhelper" ;;
 fresh)	fresh ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|vmsystemd|test|bench|deb|demo|fresh|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|vmsystemd|test|bench|deb|arm64|armhf|demo|fresh|clean]" >&2; exit 2 ;;
 esac
