@@ -73,6 +73,11 @@ def transfer(ctl, f, local, port, how, expect):
     if lst not in ready:
         return "no data connection (reply %s)" % (reply(f) if ready or f.pending() else "none")
     data, _ = lst.accept()
+    lst.close()
+    return receive(data, f, expect)
+
+def receive(data, f, expect):
+    # The file on an open data connection, then the server's 150/226: "ok" or what failed.
     data.settimeout(10)
     got = bytearray()
     while True:
@@ -81,7 +86,6 @@ def transfer(ctl, f, local, port, how, expect):
             break
         got += b
     data.close()
-    lst.close()
     code = reply(f)
     if code == 150:
         code = reply(f)
@@ -96,18 +100,23 @@ def wait_file(path, secs):
         time.sleep(0.1)
     return False
 
-def main():
-    mode, server, local, port, served, sync = sys.argv[1:7]
-    port = int(port)
-    expect = open(served, "rb").read()
-    ctl = socket.create_connection((server, 21), timeout=8, source_address=(local, 0))
-    ctl.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0 if mode == "nagle" else 1)
+def login(server, local, timeout, nodelay):
+    # An anonymous session on server:21 from address local: the control socket and its reader.
+    ctl = socket.create_connection((server, 21), timeout=timeout, source_address=(local, 0))
+    ctl.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if nodelay else 0)
     f = Lines(ctl)
     reply(f)
     send(ctl, "USER anonymous\r\n")
     if reply(f) == 331:
         send(ctl, "PASS nfhelper@\r\n")
         reply(f)
+    return ctl, f
+
+def main():
+    mode, server, local, port, served, sync = sys.argv[1:7]
+    port = int(port)
+    expect = open(served, "rb").read()
+    ctl, f = login(server, local, 8, mode != "nagle")
     results = []
     if mode == "bounce":
         third = sys.argv[7]

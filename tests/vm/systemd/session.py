@@ -10,7 +10,7 @@
 # Reuses ftpclient.py's active transfer and reply reader (tests/vm/ftp, copied beside it).
 import os, re, socket, sys, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ftp"))
-from ftpclient import Lines, reply, send, transfer, wait_file
+from ftpclient import login, receive, reply, send, transfer, wait_file
 
 def passive(ctl, f, expect):
     # PASV, then the data connection to the address and port the 227 names, bounded at 4 s:
@@ -33,32 +33,12 @@ def passive(ctl, f, expect):
     except OSError as e:
         return "no data connection (%s)" % (e.strerror or e)
     send(ctl, "RETR data.bin\r\n")
-    data.settimeout(10)
-    got = bytearray()
-    while True:
-        b = data.recv(65536)
-        if not b:
-            break
-        got += b
-    data.close()
-    code = reply(f)
-    if code == 150:
-        code = reply(f)
-    if code != 226:
-        return "transfer reply %d" % code
-    return "ok" if got == expect else "data differs (%d bytes)" % len(got)
+    return receive(data, f, expect)
 
 def main():
     server, local, served, sync = sys.argv[1:5]
     expect = open(served, "rb").read()
-    ctl = socket.create_connection((server, 21), timeout=12, source_address=(local, 0))
-    ctl.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    f = Lines(ctl)
-    reply(f)
-    send(ctl, "USER anonymous\r\n")
-    if reply(f) == 331:
-        send(ctl, "PASS nfhelper@\r\n")
-        reply(f)
+    ctl, f = login(server, local, 12, True)
     send(ctl, "TYPE I\r\n")
     reply(f)
     print("before port", transfer(ctl, f, local, 40001, "port", expect), flush=True)
