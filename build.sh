@@ -226,7 +226,7 @@ kmod() {
 
 # fresh: what a fresh Debian 12 machine does with a clone of this repository, without a VM:
 # a minimal root (debootstrap, with this machine's Debian sources and nothing else installed),
-# the committed tree cloned into it, then the README's commands deps, build, kmod and unit run
+# the committed tree cloned into it, then the README's commands deps, build, kmod, unit, arm64, armhf and deb run
 # inside it as root.  Proves the install steps that this machine's hand-installed packages hide.
 # Downloads a root and every package: not part of test.  FRESH_ROOT chooses the folder.
 fresh() {
@@ -258,9 +258,10 @@ fresh() {
 	git clone -q "$ROOT" "$root/src/nfhelper"
 	for m in proc sys dev; do mountpoint -q "$root/$m" || mount --rbind "/$m" "$root/$m"; done
 	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /bin/bash -c \
-		'cd /src/nfhelper && ./build.sh deps && ./build.sh && ./build.sh kmod && ./build.sh unit' || rc=$?
+		'cd /src/nfhelper && ./build.sh deps && ./build.sh && ./build.sh kmod && ./build.sh unit &&
+		 ./build.sh arm64 && ./build.sh armhf && ./build.sh deb' || rc=$?
 	for m in dev sys proc; do umount -R "$root/$m" 2> /dev/null || true; done
-	[ "$rc" = 0 ] && echo "fresh: a minimal $codename root passed deps, build, kmod and unit" ||
+	[ "$rc" = 0 ] && echo "fresh: a minimal $codename root passed deps, build, kmod, unit, arm64, armhf and deb" ||
 		echo "fresh: FAILED in the minimal $codename root ($root); see above" >&2
 	return "$rc"
 }
