@@ -226,8 +226,8 @@ kmod() {
 
 # fresh: what a fresh Debian 12 machine does with a clone of this repository, without a VM:
 # a minimal root (debootstrap, with this machine's Debian sources and nothing else installed),
-# the committed tree cloned into it, then the README's commands deps, build, kmod, unit, arm64, armhf and deb run
-# inside it as root.  Proves the install steps that this machine's hand-installed packages hide.
+# the committed tree cloned into it, then the README's commands deps, build, kmod, unit, arm64,
+# armhf and deb run inside it as root.  Proves the install steps that this machine's hand-installed packages hide.
 # Downloads a root and every package: not part of test.  FRESH_ROOT chooses the folder.
 fresh() {
 	local root=${FRESH_ROOT:-$B/fresh} base=$B/fresh-base.tar.gz codename uris m rc=0
