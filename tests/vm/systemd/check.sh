@@ -181,7 +181,8 @@ dkms_check() {
 	local k v st path loaded
 	k=$(uname -r)
 	v=$(/usr/sbin/nfhelper --version 2>&1 | awk '{ print $2 }')
-	st=$(T 60 dkms status -m nfhelper -v "$v" -k "$k" 2>&1 | paste -sd ' ')
+	# stdout only: dkms lets readelf's warnings through on stderr.
+	st=$(T 60 dkms status -m nfhelper -v "$v" -k "$k" 2>> "$NFH_OUT/dkms-status.err" | paste -sd ' ')
 	path=$(modinfo -n nfh_pptp 2>&1)
 	T 30 modprobe nfh_pptp 2>> "$NFH_OUT/dkms-modprobe.log"
 	loaded=$(awk '$1 == "nfh_pptp" { print $1, $3, $5 }' /proc/modules)
