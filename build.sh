@@ -13,8 +13,10 @@ B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own fold
 # (The VM's protocol folders add theirs: PROTO_PKGS in tests/vm/*/proto.sh; the 6.12 kernel comes
 # from backports, see backports_kernel.)
 # systemd: PID 1 of the vmsystemd guest, from the shared root (a container image may lack it).
+# dkms: the vmsystemd guest installs nfhelper-dkms, whose postinst runs it (the guest's root is
+# this machine's).
 PKGS="musl-tools ragel make perl clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
-      busybox-static kmod xz-utils nftables conntrack iproute2 python3 systemd"
+      busybox-static kmod xz-utils nftables conntrack iproute2 python3 systemd dkms"
 
 # The cross builds (./build.sh arm64, armhf): Debian's cross gcc with the target's musl and
 # kernel headers (packages of that architecture, hence foreign_arch), qemu-user for the unit tests.
@@ -270,8 +272,9 @@ fresh() {
 # CI's: 6.1 in every mode, 6.12 with nfhelper), e.g. KERNELS=6.12 MODES="nfhelper kernel".
 vm() { need qemu-system-x86_64; release; kmod; tests/vm/run.sh "$@"; }
 
-# deb: $B/nfhelper_<version>_<arch>.deb from the release binary (packaging/deb.sh, dpkg-deb only).
-deb() { release; packaging/deb.sh "$B/nfhelper" "$B"; }
+# deb: $B/nfhelper_<version>_<arch>.deb from the release binary (packaging/deb.sh) and
+# $B/nfhelper-dkms_<version>_all.deb, the PPTP module for DKMS (packaging/deb-dkms.sh); dpkg-deb only.
+deb() { release; packaging/deb.sh "$B/nfhelper" "$B"; packaging/deb-dkms.sh "$B"; }
 
 # vmsystemd: the package in a guest booted with systemd (tests/vm/systemd/run.sh; KERNELS= as
 # for vm): nfhelper@ftp after boot, stop, kill, its credentials, the binary copied alone.

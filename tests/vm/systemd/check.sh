@@ -173,6 +173,25 @@ alone_check() {
 	pass_if alone-exit "exit status $rc after SIGTERM" [ "$rc" = 0 ]
 }
 
+# nfhelper-dkms (prep.sh's dpkg -i, DKMS building the module in this guest): DKMS has this
+# version installed for the running kernel; the module nfhelper@pptp's drop-in loads by name
+# ("modprobe nfh_pptp") resolves to DKMS's copy in updates/dkms, loads, and makes its
+# /proc/net/nfh_pptp.
+dkms_check() {
+	local k v st path loaded
+	k=$(uname -r)
+	v=$(/usr/sbin/nfhelper --version 2>&1 | awk '{ print $2 }')
+	# stdout only: dkms lets readelf's warnings through on stderr.
+	st=$(T 60 dkms status -m nfhelper -v "$v" -k "$k" 2>> "$NFH_OUT/dkms-status.err" | paste -sd ' ')
+	path=$(modinfo -n nfh_pptp 2>&1)
+	T 30 modprobe nfh_pptp 2>> "$NFH_OUT/dkms-modprobe.log"
+	loaded=$(awk '$1 == "nfh_pptp" { print $1, $3, $5 }' /proc/modules)
+	pass_if dkms "dpkg: $(dpkg-query -W -f='${Status} ${Version}' nfhelper-dkms 2>&1); dkms status: ${st:--}; modinfo -n: $path; /proc/modules: ${loaded:--}; /proc/net/nfh_pptp: $(test -e /proc/net/nfh_pptp && echo present || echo absent); built in $(cat "$NFH_OUT/dkms-time" 2>/dev/null || echo ?) s" \
+		eval '[ "$st" = "nfhelper/$v, $k, $(uname -m): installed" ] &&
+			case $path in "/lib/modules/$k/updates/dkms/nfh_pptp.ko"|"/lib/modules/$k/updates/dkms/nfh_pptp.ko.xz") true ;; *) false ;; esac &&
+			[ -n "$loaded" ] && [ -e /proc/net/nfh_pptp ]'
+}
+
 proto_boot	# /tmp/ftproot/data.bin
 topology || check topology FAIL "cannot build the namespaces"
 W=/tmp/nfh/vsftpd; mkdir -p "$W"; ftp_row v4 1 4 active -
@@ -185,6 +204,7 @@ if [ "$NFH_MODE" = service ]; then
 	stop_check
 	kill_check
 	alone_check
+	dkms_check
 fi
 dmesg > "$NFH_OUT/dmesg.txt" 2>&1
 bad=$(grep -E -m3 "$NFH_KERNEL_LOG_BAD" "$NFH_OUT/dmesg.txt" | paste -sd ';')
