@@ -200,9 +200,10 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg,
 		rc = 1;
 		stop_signal = SIGTERM;
 	} else {
+		sandbox_enter(sb, proto->name, cfg);
+		/* Last: whoever waits for this line finds the process as it will stay. */
 		log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue,
 			s.backend->scope);
-		sandbox_enter(sb, proto->name, cfg);
 	}
 	while (!stop_signal) {
 		struct pollfd pfd[2] = {

@@ -50,6 +50,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nfhelper: %s\n", o.err);
 		return 2;
 	}
+	if (sb.user.set && sandbox_drop_allowed(o.err, sizeof(o.err)) < 0) {
+		fprintf(stderr, "nfhelper: %s\n", o.err);
+		return 1;
+	}
 	sb.seccomp = !o.no_seccomp;
 	return daemon_run(o.proto, &o.cfg, &sb);
 }

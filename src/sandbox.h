@@ -29,6 +29,10 @@ struct sandbox_cfg {
  * Read before set-up, while files may still be opened.  0, or -EINVAL with one line in err. */
 int sandbox_user_parse(const char *spec, struct sandbox_user *u, char *err, size_t errlen);
 
+/* Whether sandbox_drop can work (started as root), told before set-up: 0, or -EPERM with
+ * the line that says what to do instead. */
+int sandbox_drop_allowed(char *err, size_t errlen);
+
 /* Become u (when set), keeping CAP_NET_ADMIN alone — effective and permitted, bounding set
  * emptied of every other capability — and check that it happened.  Needs root (uid 0 with
  * CAP_SETUID, CAP_SETGID and CAP_SETPCAP).  0, or -errno with one line in err. */

@@ -84,6 +84,15 @@ static bool caps_check(const struct sandbox_user *u)
 	       prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) == 0;
 }
 
+int sandbox_drop_allowed(char *err, size_t errlen)
+{
+	if (geteuid() == 0)
+		return 0;
+	snprintf(err, errlen, "--user needs nfhelper started as root; started as a user, give it "
+		 "CAP_NET_ADMIN instead (setpriv, or the systemd unit) and leave --user out");
+	return -EPERM;
+}
+
 int sandbox_drop(const struct sandbox_user *u, char *err, size_t errlen)
 {
 	const char *step;
@@ -91,11 +100,8 @@ int sandbox_drop(const struct sandbox_user *u, char *err, size_t errlen)
 
 	if (!u->set)
 		return 0;
-	if (geteuid() != 0) {
-		snprintf(err, errlen, "--user needs nfhelper started as root; started as a user, give "
-			 "it CAP_NET_ADMIN instead (setpriv, or the systemd unit) and leave --user out");
-		return -EPERM;
-	}
+	if ((e = sandbox_drop_allowed(err, errlen)) < 0)
+		return e;
 	/* Every capability but CAP_NET_ADMIN leaves the bounding set while CAP_SETPCAP is
 	 * still held; past the last one the kernel knows, PR_CAPBSET_DROP fails with EINVAL. */
 	step = "PR_CAPBSET_DROP";
