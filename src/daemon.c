@@ -152,11 +152,29 @@ static void signals_block(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
-int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
+/* Registered and bound, sockets open: tell the service manager (a unit ordered before the
+ * ruleset may let it load now; the socket is opened here, before the filter allows none),
+ * then allow only the loop's system calls. */
+static void sandbox_enter(const struct sandbox_cfg *sb, const char *proto, const struct helper_cfg *cfg)
+{
+	int e;
+
+	notify_ready(proto, cfg->name, cfg->queue);
+	if (!sb->seccomp)
+		return;
+	e = sandbox_seccomp();
+	if (e < 0)
+		log_msg(LOG_WARNING, "cannot install the seccomp filter (%s): running without it; a "
+			"kernel with CONFIG_SECCOMP_FILTER gives it", strerror(-e));
+}
+
+int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg,
+	       const struct sandbox_cfg *sb)
 {
 	struct setup_socks s;
 	struct dispatch dp;
 	sigset_t waitmask;
+	char err[256];
 	uint8_t *buf;
 	int rc = 0;
 
@@ -177,9 +195,16 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg)
 	dp.ops = &ct_ops;
 	dp.ops_arg = &s;
 	dp.backend = s.backend_priv;
-	log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue, s.backend->scope);
-	/* Registered and bound: a unit ordered before the ruleset may let it load now. */
-	notify_ready(proto->name, cfg->name, cfg->queue);
+	if (sandbox_drop(&sb->user, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		rc = 1;
+		stop_signal = SIGTERM;
+	} else {
+		sandbox_enter(sb, proto->name, cfg);
+		/* Last: whoever waits for this line finds the process as it will stay. */
+		log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue,
+			s.backend->scope);
+	}
 	while (!stop_signal) {
 		struct pollfd pfd[2] = {
 			{ .fd = s.queue.fd, .events = POLLIN },

@@ -4,8 +4,11 @@
 #define NFHELPER_DAEMON_H
 
 #include "helper.h"
+#include "sandbox.h"
 
-/* Set up, serve packets until SIGTERM/SIGINT, tear down.  Returns the exit status. */
-int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg);
+/* Set up, give up what sb says (sandbox.h), serve packets until SIGTERM/SIGINT, tear down.
+ * Returns the exit status. */
+int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg,
+	       const struct sandbox_cfg *sb);
 
 #endif

@@ -5,6 +5,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "options.h"
+#include "sandbox.h"
 #include "setup.h"
 
 /* The build embeds the VERSION file (and git describe) as -DNFHELPER_VERSION="..."; a build
@@ -16,6 +17,7 @@
 int main(int argc, char **argv)
 {
 	static char tag[32];
+	struct sandbox_cfg sb = { .seccomp = true };
 	struct opts o;
 
 	if (argc < 2) {
@@ -43,5 +45,15 @@ int main(int argc, char **argv)
 	log_init(tag, o.cfg.verbose);
 	if (o.cmd == OPTS_UNREGISTER)
 		return setup_unregister(o.proto, &o.cfg) < 0 ? 1 : 0;
-	return daemon_run(o.proto, &o.cfg);
+	/* The passwd file is read now, before anything is set up. */
+	if (o.user && sandbox_user_parse(o.user, &sb.user, o.err, sizeof(o.err)) < 0) {
+		fprintf(stderr, "nfhelper: %s\n", o.err);
+		return 2;
+	}
+	if (sb.user.set && sandbox_drop_allowed(o.err, sizeof(o.err)) < 0) {
+		fprintf(stderr, "nfhelper: %s\n", o.err);
+		return 1;
+	}
+	sb.seccomp = !o.no_seccomp;
+	return daemon_run(o.proto, &o.cfg, &sb);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* notify: readiness for Type=notify units, one AF_UNIX datagram per state change, the wire
- * format of sd_notify(3) ("VAR=value" lines); no libsystemd, nothing left open. */
+ * format of sd_notify(3) ("VAR=value" lines); no libsystemd; the socket READY=1 opened
+ * is closed by STOPPING=1. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -37,26 +38,49 @@ static int notify_addr(const char *env, struct sockaddr_un *sa)
 	return (int)(offsetof(struct sockaddr_un, sun_path) + len + 1);
 }
 
-int notify_send(const char *state)
+/* A socket for $NOTIFY_SOCKET, its address in sa: the descriptor, 0 when the variable is unset
+ * or empty (nothing to tell), or a -errno. */
+static int notify_open(struct sockaddr_un *sa, int *salen)
 {
 	const char *env = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sa;
-	int fd, salen, err = 0;
+	int fd;
 
 	if (!env || !*env)
 		return 0;
-	salen = notify_addr(env, &sa);
-	if (salen < 0)
-		return salen;
+	*salen = notify_addr(env, sa);
+	if (*salen < 0)
+		return *salen;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
+	return fd < 0 ? -errno : fd;
+}
+
+static int notify_sendto(int fd, const struct sockaddr_un *sa, int salen, const char *state)
+{
 	/* MSG_NOSIGNAL: a manager gone away must not kill us with SIGPIPE. */
-	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa, (socklen_t)salen) < 0)
-		err = -errno;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (const struct sockaddr *)sa, (socklen_t)salen) < 0)
+		return -errno;
+	return 0;
+}
+
+int notify_send(const char *state)
+{
+	struct sockaddr_un sa;
+	int salen, err, fd = notify_open(&sa, &salen);
+
+	if (fd <= 0)
+		return fd;
+	err = notify_sendto(fd, &sa, salen, state);
 	close(fd);
 	return err;
 }
+
+/* READY=1's socket stays open for STOPPING=1: by then the seccomp filter (sandbox.h) lets no
+ * socket be opened. */
+static struct {
+	int fd;
+	int salen;
+	struct sockaddr_un sa;
+} held = { .fd = -1 };
 
 static void notify_log(const char *what, int err)
 {
@@ -78,10 +102,23 @@ void notify_ready(const char *proto, const char *name, uint16_t queue)
 	else
 		snprintf(msg, sizeof(msg), "READY=1\nSTATUS=helping %s on queue %u\nMAINPID=%ld",
 			 proto, queue, (long)getpid());
-	notify_log("READY=1", notify_send(msg));
+	if (held.fd < 0) {
+		int fd = notify_open(&held.sa, &held.salen);
+
+		if (fd <= 0) {
+			notify_log("READY=1", fd);
+			return;
+		}
+		held.fd = fd;
+	}
+	notify_log("READY=1", notify_sendto(held.fd, &held.sa, held.salen, msg));
 }
 
 void notify_stopping(void)
 {
-	notify_log("STOPPING=1", notify_send("STOPPING=1"));
+	if (held.fd < 0)
+		return;
+	notify_log("STOPPING=1", notify_sendto(held.fd, &held.sa, held.salen, "STOPPING=1"));
+	close(held.fd);
+	held.fd = -1;
 }

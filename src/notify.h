@@ -13,7 +13,8 @@ int notify_send(const char *state);
 
 /* What the daemon says, each failure logged as one warning and never fatal:
  * READY=1 with its status line and MAINPID once the helper is registered and its queue
- * bound, STOPPING=1 when it stops in order. */
+ * bound, STOPPING=1 when it stops in order.  notify_ready opens the socket (before the seccomp
+ * filter, which allows no new one) and notify_stopping sends on it and closes it. */
 void notify_ready(const char *proto, const char *name, uint16_t queue);
 void notify_stopping(void);
 

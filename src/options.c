@@ -10,7 +10,8 @@
 #include "options.h"
 
 /* Indices into opts_common[], for the parser's switch. */
-enum { C_NAME, C_QUEUE, C_MAX_EXPECTED, C_EXPECT_TIMEOUT, C_MAX_CONNS, C_UNREGISTER, C_VERBOSE, C_HELP };
+enum { C_NAME, C_QUEUE, C_MAX_EXPECTED, C_EXPECT_TIMEOUT, C_MAX_CONNS, C_USER, C_NO_SECCOMP,
+       C_UNREGISTER, C_VERBOSE, C_HELP };
 
 const struct opts_common opts_common[] = {
 	[C_NAME] = { "name", "NAME", 0, "helper name in the kernel, 1-15 characters" },
@@ -20,6 +21,10 @@ const struct opts_common opts_common[] = {
 	[C_EXPECT_TIMEOUT] = { "expect-timeout", "[CLASS=]S", 0,
 			       "seconds an expectation of CLASS (the first if not named) waits, 1-86400" },
 	[C_MAX_CONNS] = { "max-conns", "N", 0, "connections tracked at once, 16-16777216" },
+	[C_USER] = { "user", "USER", 0, "started as root: become USER (a name or UID[:GID]) once "
+		     "registered, keeping CAP_NET_ADMIN alone" },
+	[C_NO_SECCOMP] = { "no-seccomp", NULL, 0, "do not install the seccomp filter (to tell whether "
+			   "it stopped nfhelper)" },
 	[C_UNREGISTER] = { "unregister", NULL, 0, "remove the kernel registration and exit" },
 	[C_VERBOSE] = { "verbose", NULL, 'v', "more log (each expectation); -vv or twice: debug" },
 	[C_HELP] = { "help", NULL, 'h', "after PROTOCOL: its usage and defaults" },
@@ -147,6 +152,14 @@ static int common_option(struct opts *o, int idx, const char *a, const char *val
 		return number(o, a, val, 1, 86400, &pol->timeout) < 0 ? -EINVAL : 2;
 	case C_MAX_CONNS:
 		return number(o, a, val, 16, 1U << 24, &o->cfg.max_conns) < 0 ? -EINVAL : 2;
+	case C_USER:
+		if (!val || !*val)
+			return fail(o, "--user needs a user name or UID[:GID]");
+		o->user = val;
+		return 2;
+	case C_NO_SECCOMP:
+		o->no_seccomp = true;
+		return 1;
 	case C_UNREGISTER:
 		o->cmd = OPTS_UNREGISTER;
 		return 1;

@@ -21,6 +21,8 @@ struct opts {
 	enum opts_cmd cmd;
 	const struct helper_proto *proto;  /* NULL for OPTS_HELP and OPTS_VERSION */
 	struct helper_cfg cfg;             /* cfg.name may point into argv */
+	const char *user;                  /* --user: the spec as given (sandbox_user_parse), or NULL */
+	bool no_seccomp;                   /* --no-seccomp */
 	char err[256];                     /* the message of a failed parse, without "nfhelper: " */
 };
 

@@ -87,6 +87,8 @@ static void check_states(int fd, const char *what)
 	notify_ready("ftp", "ftp", 21);
 	snprintf(want, sizeof(want), "READY=1\nSTATUS=helping ftp on queue 21\nMAINPID=%ld", (long)getpid());
 	tap_ok(!strcmp(received(fd), want), "notify: %s: READY=1, the status line and MAINPID", what);
+	tap_ok(lowest_free_fd() != before, "notify: %s: READY=1's socket stays open for STOPPING=1 "
+	       "(the seccomp filter allows no new socket)", what);
 	notify_ready("ftp", "ftp2", 2121);
 	snprintf(want, sizeof(want), "READY=1\nSTATUS=helping ftp as ftp2 on queue 2121\nMAINPID=%ld",
 		 (long)getpid());

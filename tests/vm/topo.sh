@@ -108,12 +108,26 @@ expect_watch_stop() {
 helper_start() {	# helper_start LOGNAME
 	HLOG=$W/$1
 	# shellcheck disable=SC2086
-	ip netns exec router "$NFH_BIN" $PROTO_NFHELPER $PROTO_NFHELPER_OPTS > "$HLOG" 2>&1 &
+	# Started as root, it must run as 65534 with CAP_NET_ADMIN alone under its seccomp filter:
+	# every scenario then proves the packet loop needs nothing more (README "Least privilege").
+	ip netns exec router "$NFH_BIN" $PROTO_NFHELPER $PROTO_NFHELPER_OPTS --user 65534 > "$HLOG" 2>&1 &
 	HELPER=$!
 	echo "$HELPER" > "$W/helper.pid"
 	# Ready, or dead (a bad command line exits at once): no point waiting out the 10 s then.
 	wait_for 10 eval 'grep -q ready "$HLOG" || ! kill -0 "$HELPER"'
-	grep -q ready "$HLOG" && kill -0 "$HELPER" 2>/dev/null
+	grep -q ready "$HLOG" && kill -0 "$HELPER" 2>/dev/null && helper_sandboxed "$HELPER"
+}
+
+# helper_sandboxed PID: user 65534, CAP_NET_ADMIN alone, seccomp filter mode (2).
+helper_sandboxed() {
+	local st
+	st=$(grep -E '^(Uid|Gid|CapEff|CapPrm|CapBnd|NoNewPrivs|Seccomp):' "/proc/$1/status" | tr -s '\t' ' ')
+	if ! grep -qx 'Uid: 65534 65534 65534 65534' <<< "$st" || ! grep -qx 'CapEff: 0000000000001000' <<< "$st" ||
+	   ! grep -qx 'CapPrm: 0000000000001000' <<< "$st" || ! grep -qx 'CapBnd: 0000000000001000' <<< "$st" ||
+	   ! grep -qx 'NoNewPrivs: 1' <<< "$st" || ! grep -qx 'Seccomp: 2' <<< "$st"; then
+		echo "nfhelper is not confined: $(tr '\n' ' ' <<< "$st")" >&2
+		return 1
+	fi
 }
 
 # helper_stop: SIGTERM must end it cleanly (exit status 0) within 5 s.
