@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "ct.h"
 #include "daemon.h"
 #include "dispatch.h"
@@ -17,6 +18,7 @@
 #include "log.h"
 #include "notify.h"
 #include "setup.h"
+#include "stats.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -168,15 +170,55 @@ static void sandbox_enter(const struct sandbox_cfg *sb, const char *proto, const
 			"kernel with CONFIG_SECCOMP_FILTER gives it", strerror(-e));
 }
 
+/* The last line of a clean stop (with -v): what `nfhelper stats` would have said. */
+static void log_counters(const struct dispatch *dp)
+{
+	log_msg(LOG_INFO, "stopping: %llu packets, %llu rewritten, %llu expectations, %llu dropped, "
+		"%llu refused as malformed, %llu connections recycled early, %llu of expected "
+		"connections passed unread; buffers: %llu messages not held back, %llu "
+		"retransmissions dropped without their journal, %llu segments dropped with no "
+		"sequence number the kernel's correction maps right; path bound (MSS, DF): %llu "
+		"rewrites given up, %llu segments sent with DF cleared, %llu IPv6 segments over it",
+		(unsigned long long)dp->stats.packets, (unsigned long long)dp->stats.rewritten,
+		(unsigned long long)dp->stats.expectations, (unsigned long long)dp->stats.dropped,
+		(unsigned long long)dp->stats.refused, (unsigned long long)dp->conns.evicted,
+		(unsigned long long)dp->stats.children, (unsigned long long)dp->pool.unheld,
+		(unsigned long long)dp->pool.unrepeated, (unsigned long long)dp->pool.unplaced,
+		(unsigned long long)dp->pool.unbounded, (unsigned long long)dp->pool.dfcleared,
+		(unsigned long long)dp->pool.overbound);
+}
+
+/* A reader of the stats socket: one snapshot each, formatted once per wake-up. */
+static void on_stats(int fd, const struct dispatch *dp, const struct helper_cfg *cfg, const char *version)
+{
+	static char text[STATS_TEXT_MAX];
+	int n = stats_format(dp, cfg, version, text, sizeof(text));
+
+	if (n > 0)
+		stats_serve(fd, text, (size_t)n);
+}
+
+/* The stats socket, opened before the seccomp filter; without it the helper still works. */
+static int stats_open(const struct helper_cfg *cfg)
+{
+	int fd = stats_listen(cfg->name);
+
+	if (fd < 0)
+		log_msg(LOG_WARNING, "no stats for 'nfhelper stats %s': cannot listen on @nfhelper/%s (%s)%s",
+			cfg->name, cfg->name, strerror(-fd), fd == -EADDRINUSE ?
+			"; another process in this network namespace has it" : "");
+	return fd;
+}
+
 int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg,
-	       const struct sandbox_cfg *sb)
+	       const struct sandbox_cfg *sb, const char *version)
 {
 	struct setup_socks s;
 	struct dispatch dp;
 	sigset_t waitmask;
 	char err[256];
 	uint8_t *buf;
-	int rc = 0;
+	int rc = 0, stats_fd = -1;
 
 	signals_block(&waitmask);
 	if (dispatch_init(&dp, proto, cfg) < 0 || !(buf = malloc(DISPATCH_MSG_MAX))) {
@@ -200,18 +242,20 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg,
 		rc = 1;
 		stop_signal = SIGTERM;
 	} else {
+		stats_fd = stats_open(cfg);
 		sandbox_enter(sb, proto->name, cfg);
 		/* Last: whoever waits for this line finds the process as it will stay. */
 		log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue,
 			s.backend->scope);
 	}
 	while (!stop_signal) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = s.queue.fd, .events = POLLIN },
 			{ .fd = s.events.fd, .events = POLLIN },
+			{ .fd = stats_fd, .events = POLLIN },	/* -1: ignored */
 		};
 
-		if (ppoll(pfd, 2, NULL, &waitmask) < 0) {
+		if (ppoll(pfd, 3, NULL, &waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_msg(LOG_ERR, "cannot wait for packets: %s", strerror(errno));
@@ -222,21 +266,13 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg,
 			drain(&s, &s.queue, &dp, buf);
 		if (pfd[1].revents)
 			drain(&s, &s.events, &dp, buf);
+		if (pfd[2].revents)
+			on_stats(stats_fd, &dp, cfg, version);
 	}
+	if (stats_fd >= 0)
+		close(stats_fd);
 	notify_stopping();
-	log_msg(LOG_INFO, "stopping: %llu packets, %llu rewritten, %llu expectations, %llu dropped, "
-		"%llu refused as malformed, %llu connections recycled early, %llu of expected "
-		"connections passed unread; buffers: %llu messages not held back, %llu "
-		"retransmissions dropped without their journal, %llu segments dropped with no "
-		"sequence number the kernel's correction maps right; path bound (MSS, DF): %llu "
-		"rewrites given up, %llu segments sent with DF cleared, %llu IPv6 segments over it",
-		(unsigned long long)dp.stats.packets, (unsigned long long)dp.stats.rewritten,
-		(unsigned long long)dp.stats.expectations, (unsigned long long)dp.stats.dropped,
-		(unsigned long long)dp.stats.refused, (unsigned long long)dp.conns.evicted,
-		(unsigned long long)dp.stats.children, (unsigned long long)dp.pool.unheld,
-		(unsigned long long)dp.pool.unrepeated, (unsigned long long)dp.pool.unplaced,
-		(unsigned long long)dp.pool.unbounded, (unsigned long long)dp.pool.dfcleared,
-		(unsigned long long)dp.pool.overbound);
+	log_counters(&dp);
 	/* Closing the queue socket unbinds the queue; the kernel registration stays (see README). */
 	setup_close(&s);
 	dispatch_free(&dp);

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "options.h"
 #include "sandbox.h"
+#include "stats.h"
 #include "setup.h"
 
 /* The build embeds the VERSION file (and git describe) as -DNFHELPER_VERSION="..."; a build
@@ -38,6 +39,12 @@ int main(int argc, char **argv)
 	case OPTS_VERSION:
 		printf("nfhelper %s\n", NFHELPER_VERSION);
 		return 0;
+	case OPTS_STATS:
+		if (stats_client(o.cfg.name, STATS_PROC_QUEUE, stdout, o.err, sizeof(o.err)) < 0) {
+			fprintf(stderr, "nfhelper: %s\n", o.err);
+			return 1;
+		}
+		return 0;
 	default:
 		break;
 	}
@@ -55,5 +62,5 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sb.seccomp = !o.no_seccomp;
-	return daemon_run(o.proto, &o.cfg, &sb);
+	return daemon_run(o.proto, &o.cfg, &sb, NFHELPER_VERSION);
 }

@@ -126,6 +126,14 @@ static int common_index(const char *a)
 	return -1;
 }
 
+static bool name_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* One common option; returns how many arguments it took, or -EINVAL. */
 static int common_option(struct opts *o, int idx, const char *a, const char *val)
 {
@@ -134,8 +142,11 @@ static int common_option(struct opts *o, int idx, const char *a, const char *val
 
 	switch (idx) {
 	case C_NAME:
-		if (!val || !*val || strlen(val) > 15)
-			return fail(o, "--name needs 1 to 15 characters");
+		/* The name becomes a label value of the stats text and part of a socket name. */
+		if (!val || !*val || strlen(val) > 15 || strpbrk(val, "\"\\ /") ||
+		    name_has_control(val))
+			return fail(o, "--name needs 1 to 15 characters, none a quote, backslash, slash, "
+				    "space or control character");
 		o->cfg.name = val;
 		return 2;
 	case C_QUEUE:
@@ -192,6 +203,23 @@ static int parse_proto_options(struct opts *o, int argc, char *const argv[])
 	return 0;
 }
 
+/* nfhelper stats PROTOCOL [--name NAME]: which running helper to ask. */
+static int parse_stats(struct opts *o, int argc, char *const argv[])
+{
+	o->cmd = OPTS_STATS;
+	if (argc < 3)
+		return fail(o, "stats needs a protocol: nfhelper stats PROTOCOL [--name NAME]");
+	o->proto = helper_find(argv[2]);
+	if (!o->proto)
+		return fail(o, "unknown protocol '%s'; see nfhelper --help", argv[2]);
+	helper_cfg_init(&o->cfg, o->proto);
+	if (argc == 3)
+		return 0;
+	if (argc == 5 && common_index(argv[3]) == C_NAME)
+		return common_option(o, C_NAME, argv[3], argv[4]) < 0 ? -EINVAL : 0;
+	return fail(o, "nfhelper stats takes a protocol and at most --name NAME");
+}
+
 int opts_parse(struct opts *o, int argc, char *const argv[])
 {
 	memset(o, 0, sizeof(*o));
@@ -203,6 +231,8 @@ int opts_parse(struct opts *o, int argc, char *const argv[])
 		o->cmd = OPTS_VERSION;
 		return 0;
 	}
+	if (!strcmp(argv[1], "stats"))
+		return parse_stats(o, argc, argv);
 	o->proto = helper_find(argv[1]);
 	if (!o->proto)
 		return fail(o, "unknown protocol '%s'; see nfhelper --help", argv[1]);

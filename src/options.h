@@ -15,6 +15,7 @@ enum opts_cmd {
 	OPTS_HELP,         /* nfhelper --help | -h: the overview */
 	OPTS_PROTO_HELP,   /* nfhelper PROTOCOL --help | -h */
 	OPTS_VERSION,      /* nfhelper --version */
+	OPTS_STATS,        /* nfhelper stats PROTOCOL [--name NAME] */
 };
 
 struct opts {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* sandbox_seccomp: the seccomp filter installed once the helper is registered.  A static
  * musl binary makes the packet loop's system calls few and known: wait (ppoll), read a
- * netlink datagram (recvmsg, recvfrom), send one (sendto), log (write, writev), the clock
+ * netlink datagram (recvmsg, recvfrom), send one (sendto), log (write, writev), answer a stats
+ * reader on the socket opened before (accept4, sendto, close: stats.h), the clock
  * behind the log's rate limit, signal delivery, and what a clean stop does (close, free,
  * exit).  Nothing opens a file, a socket or executable memory after set-up, so a parser bug
  * turned into code execution finds no system call to do harm with. */
@@ -30,7 +31,7 @@
 
 #ifdef SANDBOX_ARCH
 static const long sandbox_allowed[] = {
-	SYS_ppoll, SYS_recvmsg, SYS_recvfrom, SYS_sendto, SYS_write, SYS_writev,
+	SYS_ppoll, SYS_recvmsg, SYS_recvfrom, SYS_sendto, SYS_write, SYS_writev, SYS_accept4,
 	SYS_clock_gettime, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_restart_syscall,
 	SYS_close, SYS_munmap, SYS_madvise, SYS_brk, SYS_mremap, SYS_exit, SYS_exit_group,
 #ifdef SYS_ppoll_time64		/* 32-bit ARM: musl's time64 calls, the legacy return */

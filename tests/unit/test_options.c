@@ -14,6 +14,8 @@
 
 void test_options(void);
 
+#define NAME_ERR "--name needs 1 to 15 characters, none a quote, backslash, slash, space or " \
+	"control character"
 #define ARGV(...) ((char *[]){ "nfhelper", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "nfhelper", __VA_ARGS__ }) / sizeof(char *)))
 #define PARSE(o, ...) opts_parse(o, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
@@ -42,9 +44,21 @@ static void test_errors(void)
 		ERR("queue overflowing", "bad value '18446744073709551617' for --queue: expected 0 to 65535",
 		    "ftp", "--queue", "18446744073709551617"),
 		ERR("queue without value", "--queue needs a value; see nfhelper ftp --help", "ftp", "--queue"),
-		ERR("name too long", "--name needs 1 to 15 characters", "ftp", "--name", "0123456789abcdef"),
-		ERR("name empty", "--name needs 1 to 15 characters", "ftp", "--name", ""),
-		ERR("name missing", "--name needs 1 to 15 characters", "ftp", "--name"),
+		ERR("name too long", NAME_ERR, "ftp", "--name", "0123456789abcdef"),
+		ERR("name empty", NAME_ERR, "ftp", "--name", ""),
+		ERR("name missing", NAME_ERR, "ftp", "--name"),
+		ERR("stats without a protocol", "stats needs a protocol: nfhelper stats PROTOCOL [--name NAME]",
+		    "stats"),
+		ERR("stats of an unknown protocol", "unknown protocol 'gopher'; see nfhelper --help", "stats", "gopher"),
+		ERR("stats with another option", "nfhelper stats takes a protocol and at most --name NAME",
+		    "stats", "ftp", "--queue", "3"),
+		ERR("stats with a bad name", NAME_ERR, "stats", "ftp", "--name", "a b"),
+		ERR("user without value", "--user needs a user name or UID[:GID]", "ftp", "--user"),
+		ERR("name with a quote", NAME_ERR, "ftp", "--name", "f\"tp"),
+		ERR("name with a backslash", NAME_ERR, "ftp", "--name", "f\\tp"),
+		ERR("name with a slash", NAME_ERR, "ftp", "--name", "f/tp"),
+		ERR("name with a space", NAME_ERR, "ftp", "--name", "f tp"),
+		ERR("name with a newline", NAME_ERR, "ftp", "--name", "ftp\n"),
 		ERR("max-conns under 16", "bad value '15' for --max-conns: expected 16 to 16777216", "ftp",
 		    "--max-conns", "15"),
 		ERR("max-conns over 2^24", "bad value '16777217' for --max-conns: expected 16 to 16777216", "ftp",
@@ -92,6 +106,12 @@ static void test_commands(void)
 	       "options: help after good options wins over what follows");
 	tap_ok(PARSE(&o, "ftp", "--name", "--help") == 0 && o.cmd == OPTS_RUN && !strcmp(o.cfg.name, "--help"),
 	       "options: a value that looks like --help is a value");
+	tap_ok(PARSE(&o, "stats", "ftp") == 0 && o.cmd == OPTS_STATS && !strcmp(o.cfg.name, "ftp"),
+	       "options: stats ftp asks the helper named ftp");
+	tap_ok(PARSE(&o, "stats", "irc", "--name", "irc2") == 0 && o.cmd == OPTS_STATS &&
+	       !strcmp(o.cfg.name, "irc2"), "options: stats irc --name irc2");
+	tap_ok(PARSE(&o, "ftp", "--user", "65534", "--no-seccomp") == 0 && o.cmd == OPTS_RUN &&
+	       !strcmp(o.user, "65534") && o.no_seccomp, "options: --user and --no-seccomp are kept");
 	tap_ok(PARSE(&o, "tftp", "--unregister", "--name", "t2") == 0 && o.cmd == OPTS_UNREGISTER &&
 	       !strcmp(o.cfg.name, "t2"), "options: --unregister with a name");
 	tap_ok(PARSE(&o, "ftp") == 0 && o.cmd == OPTS_RUN && !strcmp(o.cfg.name, "ftp") && o.cfg.queue == 21 &&

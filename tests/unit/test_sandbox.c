@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <time.h>
@@ -63,7 +64,14 @@ static int loop_calls(void)
 	int sp[2];
 	void *m;
 
-	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) < 0)
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	/* a listening socket (autobound to an abstract name): accept4 finds nobody waiting,
+	 * the stats socket's usual case */
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) < 0 || lfd < 0 ||
+	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa_family_t)) < 0 || listen(lfd, 1) < 0)
 		return CHILD_FAIL;
 	if (sandbox_seccomp() < 0)
 		return CHILD_NOFILTER;
@@ -71,7 +79,8 @@ static int loop_calls(void)
 	    syscall(SYS_sendto, sp[0], "abc", 3, 0, NULL, 0) != 3 ||
 	    syscall(SYS_ppoll, NULL, 0, &(struct timespec){ 0, 0 }, NULL, 8) != 0 ||
 	    syscall(SYS_recvfrom, sp[1], b, sizeof(b), 0, NULL, NULL) != 3 ||
-	    syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, NULL, 8) != 0)
+	    syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, NULL, 8) != 0 ||
+	    syscall(SYS_accept4, lfd, NULL, NULL, SOCK_NONBLOCK) != -1 || errno != EAGAIN)
 		return CHILD_FAIL;
 	m = (void *)syscall(SANDBOX_TEST_MMAP, NULL, 4096, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

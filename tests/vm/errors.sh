@@ -5,8 +5,8 @@
 # default queue from its proto.sh), then the protocol's own (proto_errors).  Appends
 # "_errors [PROTO/]CHECK ok|fail: why" to results.txt.
 #   none:     nfnetlink_cthelper absent (not loaded, autoload refused)        PROTO/nocthelper
-#   nfhelper: bad options, no CAP_NET_ADMIN, --user unprivileged, queue busy,
-#             --unregister                                                    PROTO/...
+#   nfhelper: bad options, no CAP_NET_ADMIN, --user unprivileged, stats of no
+#             helper, queue busy, --unregister                              PROTO/...
 #             an unknown protocol                                             badproto
 #   kernel:   nothing generic (FTP: name clash with the loaded nf_conntrack_ftp)
 set -u
@@ -44,6 +44,8 @@ errors_generic() {
 			setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NFH_BIN" "$C"
 		check "$P/usernoroot" 1 "--user needs nfhelper started as root" \
 			setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NFH_BIN" "$C" --user 65534
+		check "$P/nostats" 1 "no nfhelper with helper name '$C' runs in this network namespace" \
+			"$NFH_BIN" stats "$C"
 		"$NFH_BIN" "$C" > "$W/$P-first.log" 2>&1 &
 		first=$!
 		wait_for 10 grep -q ready "$W/$P-first.log" || record "$P/busy" "fail: the first nfhelper never got ready"

@@ -130,10 +130,15 @@ helper_sandboxed() {
 	fi
 }
 
-# helper_stop: SIGTERM must end it cleanly (exit status 0) within 5 s.
+# helper_stop: its stats first (`nfhelper stats`, kept as stats.txt: it must answer, under its
+# seccomp filter, with the packets it saw), then SIGTERM must end it cleanly (exit status 0)
+# within 5 s.
 helper_stop() {
 	local n=50 rc
 	HELPER=$(cat "$W/helper.pid")
+	T 10 ip netns exec router "$NFH_BIN" stats "$PROTO_NFHELPER" > "$W/stats.txt" 2>&1
+	grep -qE "^nfhelper_packets_total\{helper=\"$PROTO_NFHELPER\"\} [1-9][0-9]*$" "$W/stats.txt" ||
+		{ echo "nfhelper stats did not show the packets: $(head -c 300 "$W/stats.txt")" >&2; return 1; }
 	kill -TERM "$HELPER" 2>/dev/null || return 1
 	while kill -0 "$HELPER" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 	kill -0 "$HELPER" 2>/dev/null && { kill -KILL "$HELPER"; echo "nfhelper ignored SIGTERM" >&2; return 1; }
