@@ -87,11 +87,16 @@ static void on_queue_msg(struct setup_socks *s, struct dispatch *dp, const struc
 	v = dispatch_packet(dp, nlh, ++s->queue.seq, &res);
 	if (!v)
 		return;
-	if (res.nexp > 1)
+	if (res.nexp > 1 && !res.unconfirmed)
 		send_extra(s, &res);
 	err = nl_sock_send(&s->queue, v);
 	if (err < 0)
 		log_rl(LOG_WARNING, "cannot send verdict: %s", strerror(-err));
+	/* An unconfirmed master exists for ctnetlink only once its packet has passed: the
+	 * kernel reinjects it within this send (nf_reinject up to the confirm hook), so the
+	 * rest follow at once, before any packet of theirs can arrive. */
+	else if (res.nexp > 1 && res.unconfirmed)
+		send_extra(s, &res);
 }
 
 static void on_event_msg(struct dispatch *dp, const struct nlmsghdr *nlh)

@@ -199,6 +199,7 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 		dispatch_help(dp, &qp, res);
 	res->master = qp.ct.tuple[CT_DIR_ORIGINAL];
 	res->zone = qp.ct.zone;
+	res->unconfirmed = !(qp.ct.status & IPS_CONFIRMED);
 	memset(&v, 0, sizeof(v));
 	v.queue = dp->cfg->queue;
 	v.id = qp.id;

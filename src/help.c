@@ -129,12 +129,20 @@ static int find_port(struct help_ctx *ctx, struct ct_expect *e1, struct ct_expec
 	return err == -EBUSY ? 0 : -1;
 }
 
+/* ctnetlink finds a master only once it is confirmed: the first packet of a connection (a
+ * UDP SIP INVITE) cannot have its expectations made, let alone searched for a port, before
+ * its verdict (help_result.unconfirmed). */
+static bool sync_possible(const struct help_ctx *ctx)
+{
+	return ctx->ops && (ctx->ct->status & IPS_CONFIRMED);
+}
+
 int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, struct help_result *res)
 {
 	uint16_t want = e->tuple.dport;
 	int port;
 
-	if (!ctx->ops)
+	if (!sync_possible(ctx))
 		return -1;
 	port = find_port(ctx, e, NULL, res);
 	if (port > 0)
@@ -150,7 +158,7 @@ int help_expect_nat_pair(struct help_ctx *ctx, struct ct_expect *e1, struct ct_e
 	uint16_t w1 = e1->tuple.dport, w2 = e2->tuple.dport;
 	int port;
 
-	if (!ctx->ops)
+	if (!sync_possible(ctx))
 		return -1;
 	port = find_port(ctx, e1, e2, res);
 	if (port <= 0) {

@@ -55,6 +55,10 @@ struct help_result {
 	struct ct_tuple created_tuple[HELP_EXP_MAX]; /* removed again if the packet is dropped */
 	struct ct_tuple master;         /* original tuple, to name the master in EXP_NEW, */
 	uint16_t zone;                  /* and its conntrack zone */
+	/* The master is not confirmed yet (its first packet: a UDP SIP INVITE).  ctnetlink
+	 * cannot find it before the verdict lets the packet through, so the expectations ahead
+	 * of the verdict's own are created right after it instead (daemon.c). */
+	bool unconfirmed;
 	unsigned refused;               /* requests refused as malformed (counted, logged) */
 	const uint8_t *help_info;       /* the conntrack's private data as it should be now */
 	uint16_t help_info_len;         /* (sent only when the kernel's copy differs) */
@@ -167,8 +171,9 @@ void help_log_expect(uint32_t ct_id, const struct ct_expect *e);
 /* nf_nat_exp_find_port: create e (NATed) right away on its own destination port, else on
  * another free one (at most 128 tries, fewer when the range above the port is smaller).
  * Returns the port it got (e->tuple.dport is set to it); 0 when every port tried is taken
- * (the kernel then drops the packet); -1 when synchronous creation is unavailable: e is
- * unchanged and must ride in the verdict.  What it creates is part of res's transaction. */
+ * (the kernel then drops the packet); -1 when synchronous creation is unavailable (no
+ * ctnetlink, or the master not confirmed yet): e is unchanged and must ride in the verdict.
+ * What it creates is part of res's transaction. */
 int help_expect_nat(struct help_ctx *ctx, struct ct_expect *e, struct help_result *res);
 /* The same for a pair that must get consecutive ports, the first even (RTP and RTCP, as
  * nf_nat_sip's port search): both or neither. */

@@ -247,8 +247,36 @@ static void test_zone_ops(void)
 	TAP_EQ_I(help_expect_flush(&ctx, 2), -ENOENT, "expect zone: a flush in another zone: -ENOENT");
 }
 
+/* The first packet of a connection (a UDP SIP INVITE): its master is not confirmed, ctnetlink
+ * cannot find it, so no port search is tried (it could only fail): the expectations go with
+ * the verdict, and dispatch marks the result so the daemon sends them right after it. */
+static void test_unconfirmed(void)
+{
+	struct fakect f = { 0 };
+	struct qmsg_conn c;
+	struct help_ctx ctx;
+	struct help_result res = { 0 };
+	struct ct_expect rtp, rtcp;
+	uint16_t p1 = 5004, p2 = 5005;
+
+	qmsg_conn_init(&c, AF_INET, "10.0.1.2", 5060, "10.0.2.2", 5060, "10.0.2.1", 306);
+	c.ct.status &= ~(uint32_t)IPS_CONFIRMED;
+	ctx_init(&ctx, &c, &f);
+	ct_expect_init(&rtp, 1, AF_INET, NULL, &c.ct.tuple[1].dst, IPPROTO_UDP, NULL, &p1);
+	ct_expect_init(&rtcp, 1, AF_INET, NULL, &c.ct.tuple[1].dst, IPPROTO_UDP, NULL, &p2);
+	tap_ok(help_expect_nat_pair(&ctx, &rtp, &rtcp, &res) == -1 && f.calls == 0 && res.created == 0 &&
+	       rtp.tuple.dport == 5004 && rtcp.tuple.dport == 5005, "expect unconfirmed master: no "
+	       "ctnetlink call, the pair unchanged for the verdict");
+	tap_ok(help_expect_nat(&ctx, &rtp, &res) == -1 && f.calls == 0, "expect unconfirmed master: "
+	       "the same for one expectation");
+	c.ct.status |= IPS_CONFIRMED;
+	tap_ok(help_expect_nat_pair(&ctx, &rtp, &rtcp, &res) == 5004 && f.nlive == 2,
+	       "expect confirmed master: the pair is searched and created");
+}
+
 void test_expect(void)
 {
+	test_unconfirmed();
 	test_messages();
 	test_zone_messages();
 	test_pair();

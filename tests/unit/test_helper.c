@@ -60,6 +60,8 @@ static const struct helper_proto probe_proto = {
 	.help_expected = probe_expected,
 };
 
+static bool last_unconfirmed;	/* the last result's help_result.unconfirmed */
+
 /* One packet of c in direction dir through dispatch, a TCP segment or a UDP datagram by c's
  * transport; the verdict into v. */
 static bool send_pkt(struct dispatch *dp, struct qmsg_conn *c, int dir, const char *data, uint32_t len,
@@ -80,6 +82,7 @@ static bool send_pkt(struct dispatch *dp, struct qmsg_conn *c, int dir, const ch
 	}
 	nlh = qmsg_packet(msg, sizeof(msg), c, dir, id++, pkt, n);
 	out = nlh ? dispatch_packet(dp, nlh, 1, &res) : NULL;
+	last_unconfirmed = out && res.unconfirmed;
 	return out && qmsg_verdict_decode(out, v) == 0;
 }
 
@@ -117,6 +120,11 @@ static void test_ctinfo(void)
 	tap_ok(send_str(&dp, &c, CT_DIR_REPLY, "y", &v) && seen.calls == 2 &&
 	       seen.ctinfo == IP_CT_ESTABLISHED_REPLY && seen.dir == CT_DIR_REPLY,
 	       "contract: ctinfo IP_CT_ESTABLISHED_REPLY reaches help(), direction reply");
+	tap_ok(!last_unconfirmed, "contract: a confirmed master: expectations may go ahead of the verdict");
+	c.ct.status &= ~(uint32_t)IPS_CONFIRMED;
+	tap_ok(send_str(&dp, &c, CT_DIR_ORIGINAL, "z", &v) && last_unconfirmed,
+	       "contract: a master not confirmed yet (IPS_CONFIRMED clear in NFQA_CT) is marked, so the "
+	       "daemon creates the extra expectations after the verdict");
 	dispatch_free(&dp);
 }
 
