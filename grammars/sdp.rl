@@ -104,7 +104,7 @@ static bool media_port(struct sip_parser *st, uint64_t at)
 		return false;
 	}
 	m->port = (uint16_t)st->num;
-	m->port_text = sip_span_to(st->mark, at);
+	sip_span_set(&m->port_text, st->mark, at);
 	return true;
 }
 

@@ -177,7 +177,7 @@
 	action clen_end     { if (!clen_end(st, POS(fpc))) fbreak; }
 	action cseq_num     { if (!num_fits(st, 0x7fffffff)) fbreak; st->msg.cseq = (uint32_t)st->num; }
 	action cseq_m       { st->msg.cseq_method = st->tmp; }
-	action callid_end   { st->msg.call_id = sip_span_to(st->mark, POS(fpc)); }
+	action callid_end   { sip_span_set(&st->msg.call_id, st->mark, POS(fpc)); }
 	action exp_end      { if (!num_fits(st, 0xffffffff)) fbreak;
 	                      st->msg.has_expires = true; st->msg.expires = (uint32_t)st->num; }
 	action ct_sdp       { st->sdp_on = 1; }
@@ -342,7 +342,7 @@ static bool via_rport(struct sip_parser *st, uint64_t at)
 	if (!num_fits(st, 65535))
 		return false;
 	if (st->dst == SIP_DST_VIA) {
-		st->msg.via_rport = sip_span_to(st->mark, at);
+		sip_span_set(&st->msg.via_rport, st->mark, at);
 		st->msg.via_rport_val = (uint16_t)st->num;
 	}
 	return true;
@@ -354,7 +354,7 @@ static bool clen_end(struct sip_parser *st, uint64_t at)
 		return false;
 	st->msg.has_clen = true;
 	st->msg.clen = (uint32_t)st->num;
-	st->msg.clen_text = sip_span_to(st->mark, at);
+	sip_span_set(&st->msg.clen_text, st->mark, at);
 	return true;
 }
 
