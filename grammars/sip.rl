@@ -446,10 +446,14 @@ static enum sip_bad body_exec(struct sip_parser *st, const uint8_t *data, const 
 	const uint8_t *p = *pp;
 	size_t n = (size_t)(pe - p), used;
 
-	if (st->msg.has_clen && n > st->body_left)
+	if (st->msg.has_clen && n > st->body_left) {
 		n = st->body_left;
-	else if (!st->msg.has_clen && POS(p) + n - st->msg.start > SIP_MSG_MAX)
+	} else if (!st->msg.has_clen && POS(p) + n - st->msg.start > SIP_MSG_MAX) {
+		/* a datagram's body runs to its end: fail where SIP_MSG_MAX runs out, the same
+		 * byte however the datagram was fed */
+		*pp = p + (st->msg.start + SIP_MSG_MAX - POS(p));
 		return SIP_BAD_TOO_LONG;
+	}
 	if (n && st->sdp_on) {
 		st->msg.sdp.present = true;
 		if (!sip_sdp_exec(st, p, n, POS(p), &used)) {
