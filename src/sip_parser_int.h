@@ -75,6 +75,18 @@ static inline void sip_host_v4(struct sip_parser *st)
 		st->hp.addr[i] = (uint8_t)st->ap.groups[i];
 }
 
+/* The first CR or LF in [p, pe), or pe: where text the grammar skips ends. */
+static inline const uint8_t *sip_line_rest(const uint8_t *p, const uint8_t *pe)
+{
+	const uint8_t *lf, *cr;
+
+	if (p >= pe)
+		return pe;
+	lf = memchr(p, '\n', (size_t)(pe - p));
+	cr = memchr(p, '\r', (size_t)((lf ? lf : pe) - p));
+	return cr ? cr : lf ? lf : pe;
+}
+
 /* The SDP machine (grammars/sdp.rl) over body bytes at stream offset base; false when the
  * body is malformed (st->bad says why; *used where it stopped). */
 void sip_sdp_init(struct sip_parser *st);
