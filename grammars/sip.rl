@@ -26,9 +26,13 @@
  *   kernel trusts the datagram's end.
  * - SDP is read only under Content-Type application/sdp; the kernel looks for "v=" in any
  *   body.
+ * - A UDP datagram must hold the blank line after the headers (RFC 3261 7); the kernel
+ *   reads the headers of a datagram cut short.
+ * - Contact "*" must stand alone (RFC 3261 10.2.2).
  * Lenient: bare LF line ends are taken everywhere (the kernel's line search takes them in
- * headers and SDP; its TCP framing wants CRLFCRLF); CRLFs before a message are skipped on
- * UDP too (RFC 5626 keep-alives).
+ * headers and SDP; its TCP framing wants CRLFCRLF); on TCP Content-Length may stand
+ * anywhere among the headers (the kernel wants CRLFCRLF right after its digits); CRLFs
+ * before a message are skipped on UDP too (RFC 5626 keep-alives).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -372,6 +376,7 @@ static void msg_begin(struct sip_parser *st, uint64_t at)
 	addr_parse_reset(&st->ap);
 	st->msg.start = at;
 	st->cs = sip_en_main;
+	st->top = 0;	/* fcall depth: at most 2 (a URI or received=, then '[' IPv6 ']') */
 	st->phase = SIP_PH_HEAD;
 	st->hdone = st->dst = st->tmp = st->u_transport = st->sdp_on = st->cidx = 0;
 	st->seen = 0;

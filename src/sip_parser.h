@@ -155,6 +155,10 @@ void sip_parser_init(struct sip_parser *p, uint64_t pos, bool dgram);
 /* Feed len bytes; stops after a complete message (SIP_MSG, *used = bytes consumed), at
  * SIP_BAD, or when all are consumed (SIP_MORE).  Any split of a stream gives the same
  * results.  Never reads outside data[0, len), allocates nothing. */
+/* (Details the agreement left open, as implemented: at SIP_BAD *used = len, the rest is not
+ * read.  A datagram whose Content-Length ends before the datagram does is SIP_MSG with
+ * m->len = headers + Content-Length and *used = len: the rest is ignored, RFC 3261 18.3.
+ * via_rport spans the digits only.  Bare LF line ends are taken.) */
 enum sip_result sip_parser_execute(struct sip_parser *p, const uint8_t *data, size_t len,
 				   size_t *used, struct sip_msg *m);
 /* The parser stands between messages (nothing of the next one read). */
