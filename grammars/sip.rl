@@ -237,8 +237,10 @@
 
 #define POS(x) (base + (uint64_t)((x) - data))
 
-/* A host name byte: is the name so far still a dotted quad (1-3 digits, 0..255, each)? */
-static void host_step(struct sip_parser *st, unsigned c)
+/* A host name byte: is the name so far still a dotted quad (1-3 digits, 0..255, each)?
+ * Forced inline: it runs for every host byte, and gcc does not inline it into the -G2
+ * machine by itself (10% of the parser's time as a call). */
+static inline __attribute__((always_inline)) void host_step(struct sip_parser *st, unsigned c)
 {
 	if (c >= '0' && c <= '9') {
 		st->h_num = (uint16_t)(st->h_num * 10 + (c - '0'));
