@@ -75,6 +75,13 @@ static inline void sip_host_v4(struct sip_parser *st)
 		st->hp.addr[i] = (uint8_t)st->ap.groups[i];
 }
 
+/* The header machine (grammars/sip.rl): start a message at stream offset at; run over
+ * [*pp, pe) (data at stream offset base), no further than SIP_MSG_MAX from the start.
+ * st->hdone once the blank line is read (*pp just past it). */
+void sip_head_begin(struct sip_parser *st, uint64_t at);
+enum sip_bad sip_head_exec(struct sip_parser *st, const uint8_t *data, const uint8_t **pp,
+			   const uint8_t *pe, uint64_t base);
+
 /* The first CR or LF in [p, pe), or pe: where text the grammar skips ends. */
 static inline const uint8_t *sip_line_rest(const uint8_t *p, const uint8_t *pe)
 {
