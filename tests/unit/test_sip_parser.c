@@ -176,7 +176,8 @@ static const struct rcase rcases[] = {
 	OK_T("bare LF lines", "OPTIONS sip:a@b SIP/2.0\nContent-Length: 0\n\n"),
 	OK_U("UDP without Content-Length", "OPTIONS sip:a@b SIP/2.0\r\n" HDRS "\r\nbody"),
 	BAD_T("TCP without Content-Length", "OPTIONS sip:a@b SIP/2.0\r\n" HDRS "\r\n", LENGTH),
-	BAD_U("UDP Content-Length past the end", "OPTIONS sip:a@b SIP/2.0\r\nl: 5\r\n\r\nabc", LENGTH),
+	BAD_U("UDP Content-Length past the end", "OPTIONS sip:a@b SIP/2.0\r\nl: 5\r\n\r\n"
+		"abc", LENGTH),
 	BAD_U("UDP no blank line", "OPTIONS sip:a@b SIP/2.0\r\n" HDRS, SYNTAX),
 	BAD_T("junk before request", "\x00\x00OPTIONS sip:a@b SIP/2.0\r\nl: 0\r\n\r\n", SYNTAX),
 	BAD_T("space before request", " OPTIONS sip:a@b SIP/2.0\r\nl: 0\r\n\r\n", SYNTAX),
@@ -184,37 +185,61 @@ static const struct rcase rcases[] = {
 	BAD_T("Content-Length not a number", "OPTIONS sip:a@b SIP/2.0\r\nl: bad\r\n\r\n", SYNTAX),
 	BAD_T("Content-Length signed", "OPTIONS sip:a@b SIP/2.0\r\nl: +0\r\n\r\n", SYNTAX),
 	BAD_T("Content-Length 2^32", "OPTIONS sip:a@b SIP/2.0\r\nl: 4294967296\r\n\r\n", NUMBER),
-	BAD_T("Content-Length over SIP_MSG_MAX", "OPTIONS sip:a@b SIP/2.0\r\nl: 65535\r\n\r\n", TOO_LONG),
-	BAD_T("two Content-Length", "OPTIONS sip:a@b SIP/2.0\r\nl: 0\r\nContent-Length: 0\r\n\r\n", DUPLICATE),
-	BAD_T("two CSeq", "OPTIONS sip:a@b SIP/2.0\r\nCSeq: 1 A\r\ncseq: 1 A\r\nl: 0\r\n\r\n", DUPLICATE),
-	BAD_T("two Call-ID", "OPTIONS sip:a@b SIP/2.0\r\ni: a\r\nCall-ID: a\r\nl: 0\r\n\r\n", DUPLICATE),
-	BAD_T("two From", "OPTIONS sip:a@b SIP/2.0\r\nf: <sip:a@b>\r\nFrom: <sip:a@b>\r\nl: 0\r\n\r\n", DUPLICATE),
-	BAD_T("two To", "OPTIONS sip:a@b SIP/2.0\r\nt: <sip:a@b>\r\nTo: <sip:a@b>\r\nl: 0\r\n\r\n", DUPLICATE),
+	BAD_T("Content-Length over SIP_MSG_MAX", "OPTIONS sip:a@b SIP/2.0\r\nl: 65535\r\n"
+		"\r\n", TOO_LONG),
+	BAD_T("two Content-Length", "OPTIONS sip:a@b SIP/2.0\r\nl: 0\r\nContent-Length: 0\r\n"
+		"\r\n", DUPLICATE),
+	BAD_T("two CSeq", "OPTIONS sip:a@b SIP/2.0\r\nCSeq: 1 A\r\ncseq: 1 A\r\nl: 0\r\n"
+		"\r\n", DUPLICATE),
+	BAD_T("two Call-ID", "OPTIONS sip:a@b SIP/2.0\r\ni: a\r\nCall-ID: a\r\nl: 0\r\n"
+		"\r\n", DUPLICATE),
+	BAD_T("two From", "OPTIONS sip:a@b SIP/2.0\r\nf: <sip:a@b>\r\nFrom: <sip:a@b>\r\nl: 0\r\n"
+		"\r\n", DUPLICATE),
+	BAD_T("two To", "OPTIONS sip:a@b SIP/2.0\r\nt: <sip:a@b>\r\nTo: <sip:a@b>\r\nl: 0\r\n"
+		"\r\n", DUPLICATE),
 	OK_T("CSeq 2^31-1", "OPTIONS sip:a@b SIP/2.0\r\nCSeq: 2147483647 OPTIONS\r\nl: 0\r\n\r\n"),
-	BAD_T("CSeq 2^31", "OPTIONS sip:a@b SIP/2.0\r\nCSeq: 2147483648 OPTIONS\r\nl: 0\r\n\r\n", NUMBER),
-	BAD_T("CSeq negative", "OPTIONS sip:a@b SIP/2.0\r\nCSeq: -1 OPTIONS\r\nl: 0\r\n\r\n", SYNTAX),
+	BAD_T("CSeq 2^31", "OPTIONS sip:a@b SIP/2.0\r\nCSeq: 2147483648 OPTIONS\r\nl: 0\r\n"
+		"\r\n", NUMBER),
+	BAD_T("CSeq negative", "OPTIONS sip:a@b SIP/2.0\r\nCSeq: -1 OPTIONS\r\nl: 0\r\n"
+		"\r\n", SYNTAX),
 	OK_T("Expires 2^32-1", "OPTIONS sip:a@b SIP/2.0\r\nExpires: 4294967295\r\nl: 0\r\n\r\n"),
-	BAD_T("Expires 2^32", "OPTIONS sip:a@b SIP/2.0\r\nExpires: 4294967296\r\nl: 0\r\n\r\n", NUMBER),
+	BAD_T("Expires 2^32", "OPTIONS sip:a@b SIP/2.0\r\nExpires: 4294967296\r\nl: 0\r\n"
+		"\r\n", NUMBER),
 	BAD_T("status 99", "SIP/2.0 099 Odd\r\nl: 0\r\n\r\n", NUMBER),
 	BAD_T("status 700", "SIP/2.0 700 Odd\r\nl: 0\r\n\r\n", NUMBER),
 	OK_T("status 699", "SIP/2.0 699 Odd\r\nl: 0\r\n\r\n"),
 	BAD_T("status four digits", "SIP/2.0 2000 OK\r\nl: 0\r\n\r\n", SYNTAX),
-	BAD_T("Via port 65536", "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP 1.2.3.4:65536\r\nl: 0\r\n\r\n", NUMBER),
+	BAD_T("Via port 65536", "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP 1.2.3.4:65536\r\n"
+		"l: 0\r\n\r\n", NUMBER),
 	BAD_T("URI port 65536", "OPTIONS sip:a@b:65536 SIP/2.0\r\nl: 0\r\n\r\n", NUMBER),
 	OK_T("URI password of digits", "OPTIONS sip:a:999999@b:65535 SIP/2.0\r\nl: 0\r\n\r\n"),
-	BAD_T("rport 65536", "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;rport=65536\r\nl: 0\r\n\r\n", NUMBER),
-	BAD_T("Contact expires 2^32", "OPTIONS sip:a@b SIP/2.0\r\nm: <sip:a@b>;expires=4294967296\r\nl: 0\r\n\r\n", NUMBER),
-	BAD_T("nine Contacts", "REGISTER sip:b SIP/2.0\r\nm: <sip:1@b>,<sip:2@b>,<sip:3@b>\r\nm: <sip:4@b>,<sip:5@b>,<sip:6@b>\r\nContact: <sip:7@b>, <sip:8@b>, <sip:9@b>\r\nl: 0\r\n\r\n", TOO_MANY),
-	OK_T("eight Contacts", "REGISTER sip:b SIP/2.0\r\nm: <sip:1@b>,<sip:2@b>,<sip:3@b>\r\nm: <sip:4@b>,<sip:5@b>,<sip:6@b>\r\nContact: <sip:7@b>, <sip:8@b>\r\nl: 0\r\n\r\n"),
-	BAD_T("Contact * with another", "REGISTER sip:b SIP/2.0\r\nm: *\r\nm: <sip:1@b>\r\nl: 0\r\n\r\n", SYNTAX),
+	BAD_T("rport 65536", "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;rport=65536\r\n"
+		"l: 0\r\n\r\n", NUMBER),
+	BAD_T("Contact expires 2^32", "OPTIONS sip:a@b SIP/2.0\r\n"
+		"m: <sip:a@b>;expires=4294967296\r\nl: 0\r\n\r\n", NUMBER),
+	BAD_T("nine Contacts", "REGISTER sip:b SIP/2.0\r\nm: <sip:1@b>,<sip:2@b>,<sip:3@b>\r\n"
+		"m: <sip:4@b>,<sip:5@b>,<sip:6@b>\r\nContact: <sip:7@b>, <sip:8@b>, <sip:9@b>\r\n"
+		"l: 0\r\n\r\n", TOO_MANY),
+	OK_T("eight Contacts", "REGISTER sip:b SIP/2.0\r\nm: <sip:1@b>,<sip:2@b>,<sip:3@b>\r\n"
+		"m: <sip:4@b>,<sip:5@b>,<sip:6@b>\r\nContact: <sip:7@b>, <sip:8@b>\r\nl: 0\r\n"
+		"\r\n"),
+	BAD_T("Contact * with another", "REGISTER sip:b SIP/2.0\r\nm: *\r\nm: <sip:1@b>\r\n"
+		"l: 0\r\n\r\n", SYNTAX),
 	BAD_T("header without colon", "OPTIONS sip:a@b SIP/2.0\r\nFoo\r\nl: 0\r\n\r\n", SYNTAX),
-	BAD_T("continuation of the start line", "OPTIONS sip:a@b SIP/2.0\r\n x\r\nl: 0\r\n\r\n", SYNTAX),
+	BAD_T("continuation of the start line", "OPTIONS sip:a@b SIP/2.0\r\n x\r\nl: 0\r\n"
+		"\r\n", SYNTAX),
 	BAD_T("bare CR in a header", "OPTIONS sip:a@b SIP/2.0\r\nX: a\rb\r\nl: 0\r\n\r\n", SYNTAX),
-	BAD_T("SDP without v=", "INVITE sip:a@b SIP/2.0\r\nc: application/sdp\r\nl: 5\r\n\r\ns=-\r\n", SYNTAX),
-	BAD_T("SDP m= port 65536", "INVITE sip:a@b SIP/2.0\r\nc: application/sdp\r\nl: 27\r\n\r\nv=0\r\nm=audio 65536 RTP/AVP 0\r\n", NUMBER),
-	BAD_T("SDP nine m=", "INVITE sip:a@b SIP/2.0\r\nc: application/sdp\r\nl: 86\r\n\r\nv=0\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\n", TOO_MANY),
-	BAD_T("SDP two o=", "INVITE sip:a@b SIP/2.0\r\nc: application/sdp\r\nl: 53\r\n\r\nv=0\r\no=- 1 1 IN IP4 1.2.3.4\r\no=- 1 1 IN IP4 1.2.3.4\r\n", DUPLICATE),
-	OK_T("not SDP: body not read", "INVITE sip:a@b SIP/2.0\r\nc: text/plain\r\nl: 5\r\n\r\ns=-\r\n"),
+	BAD_T("SDP without v=", "INVITE sip:a@b SIP/2.0\r\nc: application/sdp\r\nl: 5\r\n\r\n"
+		"s=-\r\n", SYNTAX),
+	BAD_T("SDP m= port 65536", "INVITE sip:a@b SIP/2.0\r\nc: application/sdp\r\nl: 27\r\n\r\n"
+		"v=0\r\nm=audio 65536 RTP/AVP 0\r\n", NUMBER),
+	BAD_T("SDP nine m=", "INVITE sip:a@b SIP/2.0\r\nc: application/sdp\r\nl: 86\r\n\r\nv=0\r\n"
+		"m=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\nm=a 1 x\r\n"
+		"m=a 1 x\r\nm=a 1 x\r\n", TOO_MANY),
+	BAD_T("SDP two o=", "INVITE sip:a@b SIP/2.0\r\nc: application/sdp\r\nl: 53\r\n\r\nv=0\r\n"
+		"o=- 1 1 IN IP4 1.2.3.4\r\no=- 1 1 IN IP4 1.2.3.4\r\n", DUPLICATE),
+	OK_T("not SDP: body not read", "INVITE sip:a@b SIP/2.0\r\nc: text/plain\r\nl: 5\r\n\r\n"
+		"s=-\r\n"),
 };
 
 static void result_cases(void)
@@ -283,7 +308,8 @@ static void header_forms(void)
 		TAP_EQ_U(m.via_rport_val, 77, "rport value");
 	}
 	if (MSG("Via IPv6, received= bare IPv6, other transport", "ACK sip:a@h SIP/2.0\r\n"
-		"Via: SIP/2.0/WS [2001:db8::1]:8080;received=2001:db8::2\r\nl: 0\r\n\r\n", false, &m)) {
+		"Via: SIP/2.0/WS [2001:db8::1]:8080;received=2001:db8::2\r\nl: 0\r\n"
+		"\r\n", false, &m)) {
 		TAP_EQ_U(m.via_transport, SIP_T_OTHER, "Via WS: other");
 		hp_is(&m.via, "[2001:db8::1]:8080", "2001:db8::1", 8080, "Via IPv6");
 		span_is(m.via.port_text, "8080", "Via IPv6 port");
@@ -431,7 +457,8 @@ static void length_cases(void)
 	r = parse("UDP body without Content-Length past SIP_MSG_MAX", big, SIP_MSG_MAX + 27, true, &m,
 		  &bad);
 	tap_ok(r == SIP_BAD && bad == SIP_BAD_TOO_LONG, "UDP: too long without Content-Length");
-	tap_ok(sizeof(struct sip_parser) <= 4096, "struct sip_parser is %zu bytes", sizeof(struct sip_parser));
+	tap_ok(sizeof(struct sip_parser) <= 4096, "struct sip_parser is %zu bytes",
+	       sizeof(struct sip_parser));
 }
 
 static void sdp_cases(void)
