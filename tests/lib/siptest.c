@@ -46,6 +46,7 @@ static const char CT_SDP[] = "Content-Type: application/sdp\r\n";
 
 static char sdp_body[4096];
 char sipt_msg[65536];
+const char *sipt_via_params;
 
 const char *sipt_sdp(uint8_t l3, const char *addr, const char *port, const char *more)
 {
@@ -78,6 +79,7 @@ size_t sipt_req(const char *method, const char *cseq, const char *a, const char 
 		r = rb;
 	}
 	const char *v[26] = { K('N') = method, K('C') = cseq, K('A') = a, K('R') = r, K('H') = hdrs,
+			      K('V') = sipt_via_params,
 			      K('T') = b ? CT_SDP : NULL, K('B') = b };
 
 	return sipt_fill(sipt_msg, sizeof(sipt_msg), REQ, v);
@@ -94,6 +96,7 @@ size_t sipt_rsp(const char *status, const char *cseq, const char *method, const 
 		r = rb;
 	}
 	const char *v[26] = { K('Z') = status, K('N') = method, K('C') = cseq, K('A') = a, K('R') = r,
+			      K('V') = sipt_via_params,
 			      K('H') = hdrs, K('T') = b ? CT_SDP : NULL, K('B') = b };
 
 	return sipt_fill(sipt_msg, sizeof(sipt_msg), RSP, v);
