@@ -219,10 +219,12 @@ static void test_expectfn(void)
 	struct qmsg_conn c;
 	size_t n;
 
+	sip_expectfn = "nat-follow-master";
 	sip_nat_module_path = "/";
 	sip_start(NULL);
 	tap_ok(!strcmp(sip_expectfn, "sip"), "sip start-up: nf_nat_sip present: the \"sip\" expectfn");
 	sip_nat_module_path = "/nonexistent/nf_nat_sip";
+	sip_expectfn = "sip";
 	sip_start(NULL);
 	tap_ok(!strcmp(sip_expectfn, "nat-follow-master"), "sip start-up: no nf_nat_sip: nat-follow-master");
 	sipt_init(&t, true);
