@@ -74,7 +74,7 @@ size_t sipt_req(const char *method, const char *cseq, const char *a, const char 
 	char rb[64];
 
 	/* an IPv6 host in a URI is bracketed (RFC 3261 19.1.1) */
-	if (strchr(r, ':') && r[0] != '[') {
+	if (strchr(r, ':') != strrchr(r, ':') && r[0] != '[') {
 		snprintf(rb, sizeof(rb), "[%s]", r);
 		r = rb;
 	}
@@ -91,7 +91,7 @@ size_t sipt_rsp(const char *status, const char *cseq, const char *method, const 
 	char rb[64];
 
 	/* an IPv6 host in a URI is bracketed (RFC 3261 19.1.1) */
-	if (strchr(r, ':') && r[0] != '[') {
+	if (strchr(r, ':') != strrchr(r, ':') && r[0] != '[') {
 		snprintf(rb, sizeof(rb), "[%s]", r);
 		r = rb;
 	}

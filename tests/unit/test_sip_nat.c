@@ -121,6 +121,38 @@ static void test_moved(void)
 	sipt_free(&t);
 }
 
+/* The call the registration lets in, NATed on to the phone by the expectfn: the Request-URI
+ * and To name the phone itself, the phone's answer the NAT address for its media. */
+static void test_incoming(struct sipt *t, const struct qmsg_conn *master, uint8_t l3, const char *phone,
+			  const char *reg, const char *nat)
+{
+	struct qmsg_conn call;
+	size_t n;
+
+	sipt_conn(&call, l3, reg, 5060, nat, 61000, NULL, 0);
+	call.ct.tuple[CT_DIR_REPLY].src = master->ct.tuple[CT_DIR_ORIGINAL].src;
+	call.ct.tuple[CT_DIR_REPLY].sport = 5060;
+	call.ct.status |= IPS_EXPECTED | IPS_DST_NAT | IPS_DST_NAT_DONE;
+	call.ct.has_master = true;
+	call.ct.master = master->ct.tuple[CT_DIR_ORIGINAL];
+	tap_ok(sip_proto.help_expected(&t->cfg, &call.ct), "sip NAT incoming call: SIP's to parse");
+	keep(sipt_req("INVITE", "1", hp(l3, reg, 5060), hp(l3, nat, 61000), NULL, sdp(l3, reg, "40000", NULL)));
+	sipt_send(t, &call, 0, in, inlen);
+	n = sipt_req("INVITE", "1", hp(l3, reg, 5060), hp(l3, phone, 5060), NULL, sdp(l3, reg, "40000", NULL));
+	sipt_payload_is(t, sipt_msg, n, "sip NAT incoming INVITE: Request-URI and To name the phone");
+	sipt_exp_is(sipt_live(t, 40000), l3, IPPROTO_UDP, phone, reg, 40000, SIP_CLASS_AUDIO,
+		    "sip NAT incoming INVITE: the caller's media from the phone");
+	keep(sipt_rsp("200 OK", "1", "INVITE", hp(l3, reg, 5060), hp(l3, phone, 5060), NULL,
+		      sdp(l3, phone, "49170", NULL)));
+	sipt_send(t, &call, 1, in, inlen);
+	n = sipt_rsp("200 OK", "1", "INVITE", hp(l3, reg, 5060), hp(l3, nat, 61000), NULL,
+		     sdp(l3, nat, "49170", NULL));
+	sipt_payload_is(t, sipt_msg, n, "sip NAT incoming 200: To and the SDP name the NAT address");
+	sipt_exp_is(sipt_live(t, 49170), l3, IPPROTO_UDP, reg, nat, 49170, SIP_CLASS_AUDIO,
+		    "sip NAT incoming 200: the phone's media on the NAT address");
+	saved_is(sipt_live(t, 49170), l3, phone, 49170, CT_DIR_ORIGINAL, "sip", "sip NAT incoming 200");
+}
+
 /* REGISTER behind NAT: the Contact names the NAT address and the port NAT gave the phone's
  * signalling port; the expectation waits there, inactive; the 200 activates it. */
 static void test_register(uint8_t l3, const char *phone, const char *reg, const char *nat)
@@ -155,6 +187,7 @@ static void test_register(uint8_t l3, const char *phone, const char *reg, const 
 	tap_ok(e && e->flags == NF_CT_EXPECT_PERMANENT && t.f.dels == 1 && t.f.nlive == 1,
 	       "%s 200: activated (the inactive one deleted, an active one created)", d);
 	saved_is(e, l3, phone, 5060, CT_DIR_REPLY, "sip", "sip NAT REGISTER 200");
+	test_incoming(&t, &c, l3, phone, reg, nat);
 	sipt_free(&t);
 }
 
