@@ -421,6 +421,11 @@ static void length_cases(void)
 		tap_ok(extra ? r == SIP_BAD && bad == SIP_BAD_TOO_LONG : r == SIP_MSG && m.len == SIP_MSG_MAX,
 		       "SIP_MSG_MAX %s", extra ? "+1 refused" : "taken");
 	}
+	/* headers that never end: refused once SIP_MSG_MAX bytes are read, not waited for */
+	memcpy(big, head, sizeof(head) - 1);
+	memset(big + sizeof(head) - 1, 'y', sizeof(big) - sizeof(head) + 1);
+	r = parse("headers longer than SIP_MSG_MAX, no end", big, sizeof(big), false, &m, &bad);
+	tap_ok(r == SIP_BAD && bad == SIP_BAD_TOO_LONG, "TCP: endless header refused as too long");
 	memcpy(big, "OPTIONS sip:a@b SIP/2.0\r\n\r\n", 27);
 	memset(big + 27, 'z', SIP_MSG_MAX);
 	r = parse("UDP body without Content-Length past SIP_MSG_MAX", big, SIP_MSG_MAX + 27, true, &m,
