@@ -54,6 +54,7 @@ struct sip_contact {
 	uint8_t transport;          /* enum sip_transport of a ;transport= URI parameter */
 	bool has_expires;           /* an expires= header parameter */
 	uint32_t expires;           /* seconds, at most 2^32-1 (larger: refused) */
+	struct sip_addr maddr;      /* a ;maddr= URI parameter (added: the brief asks for it) */
 };
 
 enum sdp_media_type { SDP_MEDIA_OTHER = 0, SDP_MEDIA_AUDIO, SDP_MEDIA_VIDEO, SDP_MEDIA_IMAGE };
@@ -117,8 +118,35 @@ enum sip_bad {
 	* wrong */, SIP_BAD_TOO_LONG, SIP_BAD_TOO_MANY, SIP_BAD_NUMBER, SIP_BAD_DUPLICATE,
 };
 
-/* struct sip_parser: defined here by the grammar's author (cs, position, the message being
- * built, the SDP sub-parser); a TCP connection keeps one per direction in its state. */
+/* struct sip_parser: the SIP machine (grammars/sip.rl) and the SDP machine (grammars/sdp.rl,
+ * run by sip.rl's C over exactly the body's bytes) share it; a TCP connection keeps one per
+ * direction in its state.  sizeof is 2264 bytes on x86_64 (checked in test_sip_parser).
+ * Everything below is private to the grammars. */
+struct sip_parser {
+	int cs, sdp_cs;
+	uint8_t phase;          /* SIP_PH_*: between messages, headers, body, done, bad */
+	uint8_t dgram, bad;     /* bad: enum sip_bad once phase is SIP_PH_BAD */
+	uint8_t hdone;          /* the blank line ended the headers */
+	uint8_t dst;            /* where the URI or address being read goes (SIP_DST_*) */
+	uint8_t tmp;            /* method, transport or media type being read */
+	uint8_t u_transport;    /* the URI being read: ;transport= */
+	uint8_t sdp_on;         /* Content-Type is application/sdp */
+	uint8_t sdp_last;       /* the last body byte the SDP machine saw */
+	uint8_t cidx;           /* Contact value being read */
+	uint16_t seen;          /* singleton headers (and SDP lines) seen: SIP_SEEN_* */
+	uint32_t body_left;     /* Content-Length bytes still to come */
+	uint64_t pos;           /* stream offset of the next byte */
+	int stack[2], top;      /* fcall: a URI or Via received=, then a bracketed IPv6 */
+	uint16_t h_num;         /* the host being read, as far as it is a dotted quad: */
+	uint8_t h_nd, h_ng, h_not4; /* digits of the part, parts done, not a quad */
+	uint64_t num;           /* the number being read, saturating above 2^33 */
+	uint64_t mark;          /* stream offset where the current span began */
+	struct addr_parse ap;
+	struct sip_hostport hp; /* the host (and port) being read */
+	struct sip_hostport hsave; /* the URI's own while its ;maddr= is read */
+	struct sip_addr u_maddr;/* the URI being read: ;maddr= */
+	struct sip_msg msg;     /* the message being built */
+};
 
 /* Start at a message boundary at stream offset pos.  dgram: each execute call is a whole
  * UDP datagram (its end ends the message, Content-Length may be absent, RFC 3261 18.3);
@@ -133,6 +161,14 @@ enum sip_result sip_parser_execute(struct sip_parser *p, const uint8_t *data, si
 bool sip_parser_idle(const struct sip_parser *p);
 /* Stream offset of the first byte of the message in progress (its start), or UINT64_MAX. */
 uint64_t sip_parser_msg_start(const struct sip_parser *p);
+/* A datagram given in pieces (tests, and callers that gather one): feed them with
+ * sip_parser_feed, then sip_parser_finish at the datagram's end.  sip_parser_execute in
+ * datagram mode is one feed of the whole datagram (a fresh message) and its finish. */
+enum sip_result sip_parser_feed(struct sip_parser *p, const uint8_t *data, size_t len,
+				size_t *used, struct sip_msg *m);
+/* The datagram ended: SIP_MSG (the body is the rest), SIP_BAD, or SIP_MORE (nothing but
+ * CRLFs, or the message was already reported).  A stream: always SIP_MORE. */
+enum sip_result sip_parser_finish(struct sip_parser *p, struct sip_msg *m);
 const char *sip_bad_str(enum sip_bad b);
 const char *sip_method_str(enum sip_method m);
 
