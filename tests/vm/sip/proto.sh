@@ -156,12 +156,19 @@ sip_run_register() {
 	wait_for 5 eval '! kill -0 "$uas"'
 }
 
-# sip_direct_media 0|1: the kernel's sip_direct_media (writable at run time): 0 lets media come
-# from and go to another host than the signalling peer.  Mode kernel only; set back to the
-# module's default (1) by proto_record.
+# sip_direct_media 0|1: 0 lets media come from and go to another host than the signalling peer.
+# Mode kernel: the module's sip_direct_media (writable at run time), set back to its default (1)
+# by proto_record.  Mode nfhelper: nfhelper restarted with --direct-media 0 (it ends with the
+# scenario).
 sip_direct_media() {
-	[ "$NFH_MODE" = kernel ] || return 0
-	echo "$1" > /sys/module/nf_conntrack_sip/parameters/sip_direct_media || setup_fail direct-media
+	case $NFH_MODE in
+	kernel) echo "$1" > /sys/module/nf_conntrack_sip/parameters/sip_direct_media ||
+		setup_fail direct-media ;;
+	nfhelper) [ "$1" = 0 ] || return 0
+		helper_stop || HELPER_OK=fail
+		PROTO_NFHELPER_OPTS="$PROTO_NFHELPER_OPTS --direct-media 0" helper_start nfhelper-direct.log ||
+			{ setup_fail nfhelper-direct-media; HELPER_OK=fail; } ;;
+	esac
 }
 
 # Every RTP peer that was told where to send has written its counts.
