@@ -11,6 +11,11 @@ PROTO_ORACLE_MODULES="nf_conntrack_sip nf_nat_sip"
 # Autoload names of the in-tree SIP helper (nfct-helper-sip, nf_conntrack_sip, nf_nat_sip);
 # no other protocol's ends in "sip".
 PROTO_DENY='[-_]sip$'
+# Mode nfhelper: the media-NAT mechanism (doc/testing.md "SIP"): nf_conntrack_sip on another port
+# (its helpers named "sip-0", which no rule selects) only so that nf_nat_sip loads and registers
+# the "sip" expectfn nfhelper names in its NATed expectations.  Loaded by proto_boot.
+PROTO_NFHELPER_MODULES="nf_conntrack_sip nf_nat_sip"
+PROTO_ERRORS_KERNEL=clash
 
 # Ports: SIPp on 5060 at both ends (the incoming call of a registration from 5070, as a proxy
 # beside the registrar would); media on fixed ports so that exp compares between runs.
@@ -41,6 +46,19 @@ proto_scenarios() {
 # media: "both" when RTP arrived at each end of every call (of each leg, for the re-INVITE),
 # else which way it went ("c2s", "s2c") or "none".
 proto_outcome() { echo "media both none"; }
+
+# Mode nfhelper: the kernel's SIP NAT half beside nfhelper (PROTO_NFHELPER_MODULES), before
+# errors.sh and every `nfhelper sip`, which looks for nf_nat_sip at start.
+proto_boot() {
+	[ "$NFH_MODE" = nfhelper ] || return 0
+	T 20 modprobe nf_conntrack_sip ports=5061 && T 20 modprobe nf_nat_sip
+}
+
+# The error only mode kernel can provoke: the name clash with the loaded nf_conntrack_sip.
+proto_errors() {
+	[ "$NFH_MODE" = kernel ] || return 0
+	check sip/clash 1 "kernel's own helper.*modprobe -r nf_nat_sip nf_conntrack_sip" "$NFH_BIN" sip
+}
 
 proto_nft_helpers() { printf 'ct helper sip-help {\n\ttype "sip" protocol udp\n\tl3proto inet\n}\n'; }
 proto_nft_pre() { echo 'udp dport 5060 ct helper set "sip-help"'; }
