@@ -5,7 +5,7 @@
 # Sourced on host and guest: definitions only.
 PROTO_PKGS="sip-tester python3"
 PROTO_NFHELPER=sip
-PROTO_NFHELPER_OPTS=-v
+PROTO_NFHELPER_OPTS=-vv
 PROTO_QUEUE=5060
 PROTO_ORACLE_MODULES="nf_conntrack_sip nf_nat_sip"
 # Autoload names of the in-tree SIP helper (nfct-helper-sip, nf_conntrack_sip, nf_nat_sip);
@@ -158,6 +158,10 @@ proto_run() {
 	wait_for 5 eval '! kill -0 "$SIP_SERVER"'
 	wait_for 10 sip_rtp_done
 	T 5 ip netns exec router conntrack -L expect > "$W/after.txt" 2> /dev/null
+	# For the logs only: which media conntracks exist, NATed to which ports.
+	T 5 ip netns exec router conntrack -L -p udp > "$W/conntrack.txt" 2> /dev/null
+	# and the queues' counters (queue, portid, waiting, copy mode, range, queue/user drops, last id)
+	ip netns exec router cat /proc/net/netfilter/nfnetlink_queue > "$W/nfqueue.txt" 2> /dev/null
 }
 
 # The registration, then the incoming call: the client's callee is up before the server (as a
