@@ -68,7 +68,8 @@
 	c_line = 'c=' @c_line 'IN'i sp addrs eol;
 	m_line = 'm=' @m_begin mtype sp ( digit+ >mp_begin $num_dig %mp_end ) ( '/' digit+ )?
 	         sp proto ( sp word )* ' '* eol;
-	x_line = ( [a-z] - [ocmv] ) '=' [^\r\n]* eol;
+	action skip { fexec sip_line_rest(p + 1, pe); }
+	x_line = ( [a-z] - [ocmv] ) '=' ( [^\r\n] @skip )* eol;
 
 	main := v_line ( o_line | c_line | m_line | x_line )*;
 }%%
@@ -104,7 +105,7 @@ static bool media_port(struct sip_parser *st, uint64_t at)
 		return false;
 	}
 	m->port = (uint16_t)st->num;
-	m->port_text = sip_span_to(st->mark, at);
+	sip_span_set(&m->port_text, st->mark, at);
 	return true;
 }
 

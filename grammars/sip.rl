@@ -56,6 +56,9 @@
 	number = digit+ >num_begin $num_dig;
 
 	action mark { st->mark = POS(fpc); }
+	# Text the parser does not read: skip to the line's end in one memchr (every byte but CR
+	# and LF keeps the machine where it is).
+	action skip { fexec sip_line_rest(p + 1, pe); }
 
 	# -- methods (RFC 3261 27.4 names, case-sensitive) ------------------------------------
 	action m_invite { st->tmp = SIP_M_INVITE; }
@@ -152,7 +155,7 @@
 	action st_code { if (!status_end(st)) fbreak; }
 	sip_ver = 'SIP/2.0';
 	request = method %st_req ' ' call_uri ' ' sip_ver eol;
-	response = sip_ver ' ' ( digit{3} >num_begin $num_dig %st_code ) ' ' [^\r\n]* eol;
+	response = sip_ver ' ' ( digit{3} >num_begin $num_dig %st_code ) ' ' ( [^\r\n] @skip )* eol;
 
 	# -- headers -------------------------------------------------------------------------------
 	action once_clen    { if (!sip_seen_once(st, SIP_SEEN_CLEN)) fbreak; }
@@ -177,7 +180,7 @@
 	action clen_end     { if (!clen_end(st, POS(fpc))) fbreak; }
 	action cseq_num     { if (!num_fits(st, 0x7fffffff)) fbreak; st->msg.cseq = (uint32_t)st->num; }
 	action cseq_m       { st->msg.cseq_method = st->tmp; }
-	action callid_end   { st->msg.call_id = sip_span_to(st->mark, POS(fpc)); }
+	action callid_end   { sip_span_set(&st->msg.call_id, st->mark, POS(fpc)); }
 	action exp_end      { if (!num_fits(st, 0xffffffff)) fbreak;
 	                      st->msg.has_expires = true; st->msg.expires = (uint32_t)st->num; }
 	action ct_sdp       { st->sdp_on = 1; }
@@ -213,7 +216,7 @@
 	known_h = 'via'i | 'v'i | 'contact'i | 'm'i | 'from'i | 'f'i | 'to'i | 't'i |
 	          'content-length'i | 'l'i | 'cseq'i | 'call-id'i | 'i'i | 'expires'i |
 	          'content-type'i | 'c'i;
-	h_other = ( token - known_h ) ws* ':' ( [^\r\n] | fold )* eol;
+	h_other = ( token - known_h ) ws* ':' ( [^\r\n] @skip | fold )* eol;
 
 	header = h_via | h_contact | h_from | h_to | h_clen | h_cseq | h_callid | h_expires
 	       | h_ctype | h_other;
@@ -342,7 +345,7 @@ static bool via_rport(struct sip_parser *st, uint64_t at)
 	if (!num_fits(st, 65535))
 		return false;
 	if (st->dst == SIP_DST_VIA) {
-		st->msg.via_rport = sip_span_to(st->mark, at);
+		sip_span_set(&st->msg.via_rport, st->mark, at);
 		st->msg.via_rport_val = (uint16_t)st->num;
 	}
 	return true;
@@ -354,7 +357,7 @@ static bool clen_end(struct sip_parser *st, uint64_t at)
 		return false;
 	st->msg.has_clen = true;
 	st->msg.clen = (uint32_t)st->num;
-	st->msg.clen_text = sip_span_to(st->mark, at);
+	sip_span_set(&st->msg.clen_text, st->mark, at);
 	return true;
 }
 
@@ -446,10 +449,14 @@ static enum sip_bad body_exec(struct sip_parser *st, const uint8_t *data, const 
 	const uint8_t *p = *pp;
 	size_t n = (size_t)(pe - p), used;
 
-	if (st->msg.has_clen && n > st->body_left)
+	if (st->msg.has_clen && n > st->body_left) {
 		n = st->body_left;
-	else if (!st->msg.has_clen && POS(p) + n - st->msg.start > SIP_MSG_MAX)
+	} else if (!st->msg.has_clen && POS(p) + n - st->msg.start > SIP_MSG_MAX) {
+		/* a datagram's body runs to its end: fail where SIP_MSG_MAX runs out, the same
+		 * byte however the datagram was fed */
+		*pp = p + (st->msg.start + SIP_MSG_MAX - POS(p));
 		return SIP_BAD_TOO_LONG;
+	}
 	if (n && st->sdp_on) {
 		st->msg.sdp.present = true;
 		if (!sip_sdp_exec(st, p, n, POS(p), &used)) {

@@ -43,9 +43,12 @@ static inline bool sip_seen_once(struct sip_parser *st, unsigned bit)
 	return true;
 }
 
-static inline struct sip_span sip_span_to(uint64_t from, uint64_t to)
+/* Field by field: a struct value's padding is unspecified, and the tests compare messages
+ * byte for byte. */
+static inline void sip_span_set(struct sip_span *s, uint64_t from, uint64_t to)
 {
-	return (struct sip_span){ .off = from, .len = (uint32_t)(to - from) };
+	s->off = from;
+	s->len = (uint32_t)(to - from);
 }
 
 /* The address just read (st->hp) as a struct sip_addr. */
@@ -70,6 +73,18 @@ static inline void sip_host_v4(struct sip_parser *st)
 	st->hp.family = 4;
 	for (int i = 0; i < 4; i++)
 		st->hp.addr[i] = (uint8_t)st->ap.groups[i];
+}
+
+/* The first CR or LF in [p, pe), or pe: where text the grammar skips ends. */
+static inline const uint8_t *sip_line_rest(const uint8_t *p, const uint8_t *pe)
+{
+	const uint8_t *lf, *cr;
+
+	if (p >= pe)
+		return pe;
+	lf = memchr(p, '\n', (size_t)(pe - p));
+	cr = memchr(p, '\r', (size_t)((lf ? lf : pe) - p));
+	return cr ? cr : lf ? lf : pe;
 }
 
 /* The SDP machine (grammars/sdp.rl) over body bytes at stream offset base; false when the

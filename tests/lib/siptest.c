@@ -46,6 +46,7 @@ static const char CT_SDP[] = "Content-Type: application/sdp\r\n";
 
 static char sdp_body[4096];
 char sipt_msg[65536];
+const char *sipt_via_params;
 
 const char *sipt_sdp(uint8_t l3, const char *addr, const char *port, const char *more)
 {
@@ -73,11 +74,12 @@ size_t sipt_req(const char *method, const char *cseq, const char *a, const char 
 	char rb[64];
 
 	/* an IPv6 host in a URI is bracketed (RFC 3261 19.1.1) */
-	if (strchr(r, ':') && r[0] != '[') {
+	if (strchr(r, ':') != strrchr(r, ':') && r[0] != '[') {
 		snprintf(rb, sizeof(rb), "[%s]", r);
 		r = rb;
 	}
 	const char *v[26] = { K('N') = method, K('C') = cseq, K('A') = a, K('R') = r, K('H') = hdrs,
+			      K('V') = sipt_via_params,
 			      K('T') = b ? CT_SDP : NULL, K('B') = b };
 
 	return sipt_fill(sipt_msg, sizeof(sipt_msg), REQ, v);
@@ -89,11 +91,12 @@ size_t sipt_rsp(const char *status, const char *cseq, const char *method, const 
 	char rb[64];
 
 	/* an IPv6 host in a URI is bracketed (RFC 3261 19.1.1) */
-	if (strchr(r, ':') && r[0] != '[') {
+	if (strchr(r, ':') != strrchr(r, ':') && r[0] != '[') {
 		snprintf(rb, sizeof(rb), "[%s]", r);
 		r = rb;
 	}
 	const char *v[26] = { K('Z') = status, K('N') = method, K('C') = cseq, K('A') = a, K('R') = r,
+			      K('V') = sipt_via_params,
 			      K('H') = hdrs, K('T') = b ? CT_SDP : NULL, K('B') = b };
 
 	return sipt_fill(sipt_msg, sizeof(sipt_msg), RSP, v);

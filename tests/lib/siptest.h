@@ -54,6 +54,7 @@ const struct ct_expect *sipt_live(const struct sipt *t, uint16_t dport);
  * sipt_msg (their length returned): a request of the phone's, a response to one (status
  * "200 OK" and so on), with more headers hdrs (NULL: none) and an SDP body b (NULL: none). */
 extern char sipt_msg[65536];
+extern const char *sipt_via_params;	/* after the top Via's branch (NULL: none) */
 size_t sipt_req(const char *method, const char *cseq, const char *a, const char *r, const char *hdrs,
 		const char *b);
 size_t sipt_rsp(const char *status, const char *cseq, const char *method, const char *a, const char *r,

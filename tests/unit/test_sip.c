@@ -248,7 +248,8 @@ static void test_register(uint8_t l3, const char *phone, const char *reg)
 	sipt_send(&t, &call, 0, msg, n);
 	TAP_EQ_U(t.res.nexp, 2, "sip incoming INVITE: media expected");
 	sipt_exp_is(&t.res.exp[0], l3, IPPROTO_UDP, phone, reg, 40000, SIP_CLASS_AUDIO, "sip incoming INVITE");
-	n = req("REGISTER", "2", hp(l3, reg, 5060), phone, "Contact: <sip:x@x.example>\r\n", NULL);
+	snprintf(hdr, sizeof(hdr), "Contact: <sip:bob@%s>\r\nExpires: 60\r\n", hp(l3, reg, 5060));
+	n = req("REGISTER", "2", hp(l3, reg, 5060), phone, hdr, NULL);
 	sipt_send(&t, &call, 0, msg, n);
 	tap_ok(t.res.nexp == 0 && !t.res.refused, "sip: an expected connection registers nothing");
 	sipt_conn(&media, l3, reg, 40000, phone, 49170, NULL, 0);

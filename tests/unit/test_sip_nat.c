@@ -48,29 +48,41 @@ static void test_invite(uint8_t l3, const char *phone, const char *server, const
 {
 	struct sipt t;
 	struct qmsg_conn c;
-	char d[80], h[128];
+	char d[80], h[128], vp[2][80];
 	size_t n;
 
 	snprintf(d, sizeof(d), "sip NAT %s INVITE (%s)", l3 == AF_INET ? "IPv4" : "IPv6", fn);
 	sip_expectfn = fn;
 	sipt_init(&t, true);
 	sipt_conn(&c, l3, phone, 5060, server, 5060, nat, 61000);
+	/* maddr= naming the phone (RFC 3261 18.2.2): the NAT address, bracketed for IPv6 */
+	snprintf(vp[0], sizeof(vp[0]), l3 == AF_INET ? ";maddr=%s" : ";maddr=[%s]", phone);
+	snprintf(vp[1], sizeof(vp[1]), l3 == AF_INET ? ";maddr=%s" : ";maddr=[%s]", nat);
+	sipt_via_params = vp[0];
 	snprintf(h, sizeof(h), "Contact: <sip:alice@%s>\r\n", hp(l3, phone, 5060));
 	keep(sipt_req("INVITE", "1", hp(l3, phone, 5060), server, h, sdp(l3, phone, "49170", NULL)));
 	sipt_send(&t, &c, 0, in, inlen);
+	sipt_via_params = vp[1];
 	snprintf(h, sizeof(h), "Contact: <sip:alice@%s>\r\n", hp(l3, nat, 61000));
 	n = sipt_req("INVITE", "1", hp(l3, nat, 61000), server, h, sdp(l3, nat, "49170", NULL));
+	sipt_via_params = NULL;
 	sipt_payload_is(&t, sipt_msg, n, d);
 	tap_ok(t.res.created == 2 && t.f.nlive == 2 && !t.v.has_exp, "%s: the pair created through ctnetlink", d);
 	sipt_exp_is(sipt_live(&t, 49170), l3, IPPROTO_UDP, server, nat, 49170, SIP_CLASS_AUDIO, d);
 	saved_is(sipt_live(&t, 49170), l3, phone, 49170, CT_DIR_REPLY, fn, d);
 	sipt_exp_is(sipt_live(&t, 49171), l3, IPPROTO_UDP, server, nat, 49171, SIP_CLASS_AUDIO, d);
 	saved_is(sipt_live(&t, 49171), l3, phone, 49171, CT_DIR_REPLY, fn, d);
-	/* the answer: the callee's media need nothing moved; the phone's own headers come back */
+	/* the answer: the callee's media need nothing moved; the phone's own headers come back,
+	 * with the Via's received= and rport= the server added (RFC 3261 18.2.1, RFC 3581) */
+	snprintf(vp[0], sizeof(vp[0]), ";received=%s;rport=61000", nat);
+	snprintf(vp[1], sizeof(vp[1]), ";received=%s;rport=5060", phone);
+	sipt_via_params = vp[0];
 	keep(sipt_rsp("200 OK", "1", "INVITE", hp(l3, nat, 61000), server, NULL, sdp(l3, server, "30000", NULL)));
 	sipt_send(&t, &c, 1, in, inlen);
+	sipt_via_params = vp[1];
 	n = sipt_rsp("200 OK", "1", "INVITE", hp(l3, phone, 5060), server, NULL, sdp(l3, server, "30000", NULL));
-	sipt_payload_is(&t, sipt_msg, n, "sip NAT 200: Via and From back to the phone's own");
+	sipt_via_params = NULL;
+	sipt_payload_is(&t, sipt_msg, n, "sip NAT 200: Via (received=, rport=) and From back to the phone's own");
 	sipt_exp_is(sipt_live(&t, 30000), l3, IPPROTO_UDP, phone, server, 30000, SIP_CLASS_AUDIO, "sip NAT 200");
 	saved_is(sipt_live(&t, 30000), l3, server, 30000, CT_DIR_ORIGINAL, fn, "sip NAT 200");
 	TAP_EQ_U(t.dp.stats.refused, 0, "sip NAT INVITE: nothing refused");
@@ -109,6 +121,38 @@ static void test_moved(void)
 	sipt_free(&t);
 }
 
+/* The call the registration lets in, NATed on to the phone by the expectfn: the Request-URI
+ * and To name the phone itself, the phone's answer the NAT address for its media. */
+static void test_incoming(struct sipt *t, const struct qmsg_conn *master, uint8_t l3, const char *phone,
+			  const char *reg, const char *nat)
+{
+	struct qmsg_conn call;
+	size_t n;
+
+	sipt_conn(&call, l3, reg, 5060, nat, 61000, NULL, 0);
+	call.ct.tuple[CT_DIR_REPLY].src = master->ct.tuple[CT_DIR_ORIGINAL].src;
+	call.ct.tuple[CT_DIR_REPLY].sport = 5060;
+	call.ct.status |= IPS_EXPECTED | IPS_DST_NAT | IPS_DST_NAT_DONE;
+	call.ct.has_master = true;
+	call.ct.master = master->ct.tuple[CT_DIR_ORIGINAL];
+	tap_ok(sip_proto.help_expected(&t->cfg, &call.ct), "sip NAT incoming call: SIP's to parse");
+	keep(sipt_req("INVITE", "1", hp(l3, reg, 5060), hp(l3, nat, 61000), NULL, sdp(l3, reg, "40000", NULL)));
+	sipt_send(t, &call, 0, in, inlen);
+	n = sipt_req("INVITE", "1", hp(l3, reg, 5060), hp(l3, phone, 5060), NULL, sdp(l3, reg, "40000", NULL));
+	sipt_payload_is(t, sipt_msg, n, "sip NAT incoming INVITE: Request-URI and To name the phone");
+	sipt_exp_is(sipt_live(t, 40000), l3, IPPROTO_UDP, phone, reg, 40000, SIP_CLASS_AUDIO,
+		    "sip NAT incoming INVITE: the caller's media from the phone");
+	keep(sipt_rsp("200 OK", "1", "INVITE", hp(l3, reg, 5060), hp(l3, phone, 5060), NULL,
+		      sdp(l3, phone, "49170", NULL)));
+	sipt_send(t, &call, 1, in, inlen);
+	n = sipt_rsp("200 OK", "1", "INVITE", hp(l3, reg, 5060), hp(l3, nat, 61000), NULL,
+		     sdp(l3, nat, "49170", NULL));
+	sipt_payload_is(t, sipt_msg, n, "sip NAT incoming 200: To and the SDP name the NAT address");
+	sipt_exp_is(sipt_live(t, 49170), l3, IPPROTO_UDP, reg, nat, 49170, SIP_CLASS_AUDIO,
+		    "sip NAT incoming 200: the phone's media on the NAT address");
+	saved_is(sipt_live(t, 49170), l3, phone, 49170, CT_DIR_ORIGINAL, "sip", "sip NAT incoming 200");
+}
+
 /* REGISTER behind NAT: the Contact names the NAT address and the port NAT gave the phone's
  * signalling port; the expectation waits there, inactive; the 200 activates it. */
 static void test_register(uint8_t l3, const char *phone, const char *reg, const char *nat)
@@ -143,6 +187,7 @@ static void test_register(uint8_t l3, const char *phone, const char *reg, const 
 	tap_ok(e && e->flags == NF_CT_EXPECT_PERMANENT && t.f.dels == 1 && t.f.nlive == 1,
 	       "%s 200: activated (the inactive one deleted, an active one created)", d);
 	saved_is(e, l3, phone, 5060, CT_DIR_REPLY, "sip", "sip NAT REGISTER 200");
+	test_incoming(&t, &c, l3, phone, reg, nat);
 	sipt_free(&t);
 }
 
@@ -207,10 +252,12 @@ static void test_expectfn(void)
 	struct qmsg_conn c;
 	size_t n;
 
+	sip_expectfn = "nat-follow-master";
 	sip_nat_module_path = "/";
 	sip_start(NULL);
 	tap_ok(!strcmp(sip_expectfn, "sip"), "sip start-up: nf_nat_sip present: the \"sip\" expectfn");
 	sip_nat_module_path = "/nonexistent/nf_nat_sip";
+	sip_expectfn = "sip";
 	sip_start(NULL);
 	tap_ok(!strcmp(sip_expectfn, "nat-follow-master"), "sip start-up: no nf_nat_sip: nat-follow-master");
 	sipt_init(&t, true);

@@ -234,10 +234,248 @@ static void result_cases(void)
 	}
 }
 
+/* Parse a message that must be whole; false (and a failed check) when it is not. */
+static bool msg_ok(const char *desc, const char *in, size_t len, bool dgram, struct sip_msg *m)
+{
+	enum sip_bad bad;
+	enum sip_result r = parse(desc, in, len, dgram, m, &bad);
+
+	return tap_ok(r == SIP_MSG, "%s: SIP_MSG (got %d, %s)", desc, r, sip_bad_str(bad));
+}
+
+#define MSG(d, x, dg, m) msg_ok(d, x, sizeof(x) - 1, dg, m)
+
+static void header_forms(void)
+{
+	struct sip_msg m;
+
+	if (MSG("compact forms", "MESSAGE sip:a@h SIP/2.0\r\nv: SIP/2.0/TCP h:1\r\n"
+		"m: <sip:c@1.1.1.1>\r\nf: <sip:f@2.2.2.2>\r\nt: <sip:t@3.3.3.3>\r\n"
+		"i: cid\r\nc: application/sdp\r\nl: 0\r\n\r\n", false, &m)) {
+		TAP_EQ_U(m.method, SIP_M_MESSAGE, "compact: MESSAGE");
+		TAP_EQ_U(m.via_transport, SIP_T_TCP, "v: TCP");
+		span_is(m.contact[0].uri.text, "1.1.1.1", "m:");
+		span_is(m.from.text, "2.2.2.2", "f:");
+		span_is(m.to.text, "3.3.3.3", "t:");
+		span_is(m.call_id, "cid", "i:");
+		tap_ok(m.has_clen && !m.clen && !m.sdp.present, "l: 0, c: sdp without body");
+	}
+	if (MSG("names without case, spaces around the colon, folded values",
+		"NOTIFY sip:a@h SIP/2.0\r\nVIA :SIP/2.0/UDP\r\n 4.4.4.4:7\r\n\t;rport\r\n"
+		"cONTACT\t:  <sip:x@5.5.5.5>\r\ncall-id:\r\n  c1\r\nContent-LENGTH : 0\r\n\r\n",
+		false, &m)) {
+		TAP_EQ_U(m.method, SIP_M_NOTIFY, "NOTIFY");
+		span_is(m.via.text, "4.4.4.4:7", "folded Via sent-by");
+		tap_ok(m.via_has_rport && !m.via_rport.len, "folded ;rport, bare");
+		span_is(m.contact[0].uri.text, "5.5.5.5", "Contact after TAB colon");
+		span_is(m.call_id, "c1", "Call-ID on a continuation line");
+	}
+	if (MSG("top Via only; params in any order", "BYE sip:a@h SIP/2.0\r\n"
+		"Via: SIP/2.0/SCTP h1.example:5060;ttl=3;RECEIVED=9.9.9.9;maddr=8.8.8.8;branch=z;rport=77, "
+		"SIP/2.0/UDP 6.6.6.6\r\nVia: SIP/2.0/UDP 7.7.7.7;received=1.1.1.1\r\nl: 0\r\n\r\n",
+		false, &m)) {
+		TAP_EQ_U(m.via_transport, SIP_T_SCTP, "Via SCTP");
+		hp_is(&m.via, "h1.example:5060", "-", 5060, "Via with a name: family 0");
+		span_is(m.via_received.text, "9.9.9.9", "received= of the top Via");
+		span_is(m.via_maddr.text, "8.8.8.8", "maddr= of the top Via");
+		addr_is(m.via_maddr.family, m.via_maddr.addr, "8.8.8.8", "maddr=");
+		span_is(m.via_rport, "77", "rport=77 last");
+		TAP_EQ_U(m.via_rport_val, 77, "rport value");
+	}
+	if (MSG("Via IPv6, received= bare IPv6, other transport", "ACK sip:a@h SIP/2.0\r\n"
+		"Via: SIP/2.0/WS [2001:db8::1]:8080;received=2001:db8::2\r\nl: 0\r\n\r\n", false, &m)) {
+		TAP_EQ_U(m.via_transport, SIP_T_OTHER, "Via WS: other");
+		hp_is(&m.via, "[2001:db8::1]:8080", "2001:db8::1", 8080, "Via IPv6");
+		span_is(m.via.port_text, "8080", "Via IPv6 port");
+		span_is(m.via_received.text, "2001:db8::2", "received= bare IPv6");
+		addr_is(m.via_received.family, m.via_received.addr, "2001:db8::2", "received=");
+	}
+}
+
+static void address_forms(void)
+{
+	struct sip_msg m;
+
+	if (MSG("Contact list: display names, addr-spec, header params", "REGISTER sip:r SIP/2.0\r\n"
+		"Contact: \"A, \\\"q\\\" <x>\" <sip:u:pw@1.2.3.4:5;maddr=10.0.0.1;transport=TLS?h=v>"
+		";expires=60,Bob Smith <sips:[::1]>, sip:u@h.example;transport=tcp;expires=0,"
+		"<tel:+1-555>, urn:x:y\r\nl: 0\r\n\r\n", false, &m)) {
+		TAP_EQ_U(m.ncontact, 5, "five Contact values");
+		hp_is(&m.contact[0].uri, "1.2.3.4:5", "1.2.3.4", 5, "quoted name with comma and <");
+		TAP_EQ_U(m.contact[0].transport, SIP_T_TLS, "transport=TLS");
+		span_is(m.contact[0].maddr.text, "10.0.0.1", "URI maddr=");
+		tap_ok(m.contact[0].has_expires && m.contact[0].expires == 60, "expires=60");
+		hp_is(&m.contact[1].uri, "[::1]", "::1", 0, "token display name, sips, IPv6");
+		hp_is(&m.contact[2].uri, "h.example", "-", 0, "addr-spec");
+		TAP_EQ_U(m.contact[2].transport, SIP_T_NONE, "addr-spec: ;transport= is a header param");
+		tap_ok(m.contact[2].has_expires && !m.contact[2].expires, "addr-spec expires=0");
+		tap_ok(!m.contact[3].uri.family && !m.contact[3].uri.text.len, "tel: URI: no host");
+		tap_ok(!m.contact[4].uri.family && !m.contact[4].uri.text.len, "urn: addr-spec: no host");
+	}
+	if (MSG("Contact: *", "REGISTER sip:r SIP/2.0\r\nContact: *\r\nExpires: 0\r\nl: 0\r\n\r\n",
+		false, &m)) {
+		tap_ok(m.contact_star && !m.ncontact, "star, no values");
+		tap_ok(m.has_expires && !m.expires, "Expires: 0");
+	}
+	if (MSG("Request-URI forms", "INVITE sip:+1;phone-context=x@gw.example;user=phone SIP/2.0\r\n"
+		"From: sip:me@[2001:db8::7]:5070;tag=1\r\nTo: <sip:you@9.8.7.6>;tag=2\r\n"
+		"CSeq: 7 REFER\r\nl: 0\r\n\r\n", false, &m)) {
+		hp_is(&m.ruri, "gw.example", "-", 0, "user with ';' in a Request-URI");
+		hp_is(&m.from, "[2001:db8::7]:5070", "2001:db8::7", 5070, "From addr-spec IPv6");
+		hp_is(&m.to, "9.8.7.6", "9.8.7.6", 0, "To");
+		TAP_EQ_U(m.cseq_method, SIP_M_REFER, "CSeq REFER");
+	}
+	if (MSG("tel: Request-URI, other method", "FOO tel:+15551234 SIP/2.0\r\nl: 0\r\n\r\n",
+		false, &m)) {
+		TAP_EQ_U(m.method, SIP_M_OTHER, "FOO is another method");
+		tap_ok(!m.ruri.family && !m.ruri.text.len, "tel: Request-URI: no host");
+	}
+	if (MSG("host that only looks like a quad", "OPTIONS sip:1.2.3.256 SIP/2.0\r\n"
+		"To: <sip:1.2.3.4.5>\r\nFrom: <sip:01.002.3.4>\r\nl: 0\r\n\r\n", false, &m)) {
+		tap_ok(!m.ruri.family, "1.2.3.256 is a name");
+		tap_ok(!m.to.family, "1.2.3.4.5 is a name");
+		addr_is(m.from.family, m.from.addr, "1.2.3.4", "leading zeros read as FTP's are");
+	}
+	TAP_EQ_U(sip_method_str(SIP_M_SUBSCRIBE)[0], 'S', "sip_method_str");
+	tap_ok(!strcmp(sip_bad_str(SIP_BAD_TOO_MANY), "too many"), "sip_bad_str");
+}
+
+static const char two[] =
+	"\r\n\r\nOPTIONS sip:a@1.2.3.4 SIP/2.0\r\nl: 0\r\n\r\n\r\n\r\n"
+	"SIP/2.0 200 OK\r\nContent-Length: 3\r\n\r\nabcINFO sip:b SIP/2.0\r\nl:1\r\n\r\nx";
+
+static void stream_cases(void)
+{
+	static struct sip_parser p;
+	struct sip_msg m;
+	size_t off = 0, used;
+	unsigned n = 0;
+	enum sip_bad bad;
+	const uint64_t want_start[3] = { 1004, 1047, 1087 };
+
+	parse("keep-alives and three messages in one segment", two, sizeof(two) - 1, false, &m, &bad);
+	TAP_EQ_U(whole.n, 3, "three messages");
+	sip_parser_init(&p, 1000, false);
+	tap_ok(sip_parser_idle(&p) && sip_parser_msg_start(&p) == UINT64_MAX, "idle after init");
+	while (off < sizeof(two) - 1 && n < 3) {
+		enum sip_result r = sip_parser_execute(&p, (const uint8_t *)two + off,
+						       sizeof(two) - 1 - off, &used, &m);
+
+		if (!tap_ok(r == SIP_MSG, "message %u", n))
+			break;
+		TAP_EQ_U(m.start, want_start[n], "start after the CRLFs");
+		off += used;
+		n++;
+	}
+	TAP_EQ_U(off, sizeof(two) - 1, "all consumed");
+	TAP_EQ_U(m.method, SIP_M_INFO, "the third is INFO");
+	TAP_EQ_U(m.len, 28, "its length");
+	sip_parser_init(&p, 0, false);
+	sip_parser_execute(&p, (const uint8_t *)"OPT", 3, &used, &m);
+	tap_ok(!sip_parser_idle(&p) && sip_parser_msg_start(&p) == 0, "mid-message: not idle");
+}
+
+/* UDP: Content-Length shorter than the datagram ends the message; the rest is ignored. */
+static void udp_cases(void)
+{
+	static struct sip_parser p;
+	static const char d[] = "SIP/2.0 180 Ringing\r\nl: 2\r\n\r\nabJUNK";
+	struct sip_msg m;
+	size_t used;
+
+	if (MSG("UDP: Content-Length ends the message early", d, true, &m)) {
+		TAP_EQ_U(m.len, sizeof(d) - 1 - 4, "message ends after 2 body bytes");
+		TAP_EQ_U(m.body_off, sizeof(d) - 1 - 6, "body offset");
+		TAP_EQ_U(m.status, 180, "180");
+	}
+	sip_parser_init(&p, 500, true);
+	tap_ok(sip_parser_execute(&p, (const uint8_t *)d, sizeof(d) - 1, &used, &m) == SIP_MSG &&
+	       used == sizeof(d) - 1, "UDP: the whole datagram is consumed");
+	tap_ok(sip_parser_execute(&p, (const uint8_t *)d, sizeof(d) - 1, &used, &m) == SIP_MSG &&
+	       m.start == 500 + sizeof(d) - 1, "UDP: the next datagram is a new message");
+	tap_ok(sip_parser_execute(&p, (const uint8_t *)"\r\n\r\n", 4, &used, &m) == SIP_MORE &&
+	       used == 4, "UDP: a CRLF keep-alive datagram is no message");
+	tap_ok(sip_parser_execute(&p, (const uint8_t *)"x", 1, &used, &m) == SIP_BAD,
+	       "UDP: junk datagram");
+	tap_ok(sip_parser_execute(&p, (const uint8_t *)d, sizeof(d) - 1, &used, &m) == SIP_BAD &&
+	       !used, "after SIP_BAD nothing is read until init");
+}
+
+/* SIP_MSG_MAX: a message of exactly 65535 bytes passes, one byte more does not. */
+static void length_cases(void)
+{
+	static char big[SIP_MSG_MAX + 64];
+	static const char head[] = "OPTIONS sip:a@b SIP/2.0\r\nX: ";
+	static const char tail[] = "\r\nl: 0\r\n\r\n";
+	struct sip_msg m;
+	enum sip_bad bad;
+	size_t fill = SIP_MSG_MAX - (sizeof(head) - 1) - (sizeof(tail) - 1);
+	enum sip_result r;
+
+	for (int extra = 0; extra <= 1; extra++) {
+		memcpy(big, head, sizeof(head) - 1);
+		memset(big + sizeof(head) - 1, 'y', fill + (size_t)extra);
+		memcpy(big + sizeof(head) - 1 + fill + extra, tail, sizeof(tail) - 1);
+		r = parse(extra ? "65536-byte message" : "65535-byte message", big,
+			  SIP_MSG_MAX + (size_t)extra, false, &m, &bad);
+		tap_ok(extra ? r == SIP_BAD && bad == SIP_BAD_TOO_LONG : r == SIP_MSG && m.len == SIP_MSG_MAX,
+		       "SIP_MSG_MAX %s", extra ? "+1 refused" : "taken");
+	}
+	/* headers that never end: refused once SIP_MSG_MAX bytes are read, not waited for */
+	memcpy(big, head, sizeof(head) - 1);
+	memset(big + sizeof(head) - 1, 'y', sizeof(big) - sizeof(head) + 1);
+	r = parse("headers longer than SIP_MSG_MAX, no end", big, sizeof(big), false, &m, &bad);
+	tap_ok(r == SIP_BAD && bad == SIP_BAD_TOO_LONG, "TCP: endless header refused as too long");
+	memcpy(big, "OPTIONS sip:a@b SIP/2.0\r\n\r\n", 27);
+	memset(big + 27, 'z', SIP_MSG_MAX);
+	r = parse("UDP body without Content-Length past SIP_MSG_MAX", big, SIP_MSG_MAX + 27, true, &m,
+		  &bad);
+	tap_ok(r == SIP_BAD && bad == SIP_BAD_TOO_LONG, "UDP: too long without Content-Length");
+	tap_ok(sizeof(struct sip_parser) <= 4096, "struct sip_parser is %zu bytes", sizeof(struct sip_parser));
+}
+
+static void sdp_cases(void)
+{
+	struct sip_msg m;
+
+	if (MSG("SDP: IP6, names, ttl, LF lines, image/udptl, other media, no last line end",
+		"INVITE sip:a@b SIP/2.0\r\nContent-Type: APPLICATION/SDP ; charset=utf-8\r\n\r\n"
+		"v=0\no=alice 2890844526 2890844527 IN IP6 2001:db8::a\nc=IN IP6 gw.example\n"
+		"t=0 0\nm=image 6000/2 udptl t38\nc=IN IP4 224.2.1.1/127/3\n"
+		"m=application 9 TCP/BFCP *\nm=audio 4000 RTP/SAVPF 0 101\nc=IN IP6 ff15::101/3\na=x",
+		true, &m)) {
+		tap_ok(m.sdp.present, "SDP with parameters and upper case");
+		span_is(m.sdp.o.text, "2001:db8::a", "o= IP6");
+		addr_is(m.sdp.o.family, m.sdp.o.addr, "2001:db8::a", "o= IP6");
+		span_is(m.sdp.c.text, "gw.example", "c= name");
+		TAP_EQ_U(m.sdp.c.family, 0, "c= name: family 0");
+		TAP_EQ_U(m.sdp.nmedia, 3, "three media");
+		TAP_EQ_U(m.sdp.media[0].type, SDP_MEDIA_IMAGE, "image");
+		TAP_EQ_U(m.sdp.media[0].udp, 1, "udptl");
+		span_is(m.sdp.media[0].port_text, "6000", "port before /2");
+		span_is(m.sdp.media[0].c.text, "224.2.1.1", "media c= with /ttl/n");
+		TAP_EQ_U(m.sdp.media[1].type, SDP_MEDIA_OTHER, "application: other");
+		TAP_EQ_U(m.sdp.media[1].udp, 0, "TCP/BFCP");
+		TAP_EQ_U(m.sdp.media[1].c.family, 0, "no media c=");
+		TAP_EQ_U(m.sdp.media[2].udp, 1, "RTP/SAVPF");
+		span_is(m.sdp.media[2].c.text, "ff15::101", "c= IP6 multicast /n");
+		addr_is(m.sdp.media[2].c.family, m.sdp.media[2].c.addr, "ff15::101", "c= IP6");
+	}
+	if (MSG("SDP under another Content-Type is not read", "INVITE sip:a@b SIP/2.0\r\n"
+		"Content-Type: application/sdpx\r\nl: 15\r\n\r\nv=0\r\nc=IN IP4 1\r\n", false, &m))
+		tap_ok(!m.sdp.present && !m.sdp.c.text.len, "application/sdpx: no SDP");
+}
+
 void test_sip_parser(void);
 void test_sip_parser(void)
 {
 	invite_case(false);
 	invite_case(true);
 	result_cases();
+	header_forms();
+	address_forms();
+	stream_cases();
+	udp_cases();
+	length_cases();
+	sdp_cases();
 }
