@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # SIP in the VM rig (the contract: tests/vm/README, "Adding a protocol"): SIPp (sip-tester) as
 # caller, callee and registrar, rtp.py as each side's symmetric RTP (bound before the call; told
-# by its side's SIPp scenario where to send: the c=/m= that side received).  nf_conntrack_sip + nf_nat_sip are the oracle.
+# by its side's SIPp scenario where to send: the c=/m= that side received).  nf_conntrack_sip +
+# nf_nat_sip are the oracle.
 # Sourced on host and guest: definitions only.
 PROTO_PKGS="sip-tester python3"
 PROTO_NFHELPER=sip
@@ -25,8 +26,8 @@ SIP_UAC_MEDIA=40000 SIP_UAS_MEDIA=40002 SIP_MOVED_MEDIA=40020 SIP_THIRD_MEDIA=40
 #   call      the client calls the server; media both ways; BYE
 #   register  the client registers, then the server calls the Contact the registrar saw
 #   reinvite  a call whose caller moves its media port by a re-INVITE
-#   two       two concurrent calls on one signalling flow (the second INVITE 2 s after the first,
-#             during its media: see "two" in proto_run)
+#   two       two concurrent calls on one signalling flow (the second INVITE 1.5 s after the
+#             first, during its media; the first ends last: see "two" in proto_run)
 #   direct    direct media: the callee answers with the third host as its media's end, and the
 #             caller behind the NAT sends symmetric RTP (from the port it announced) straight
 #             there (issue 13 section 2: the case that tells the expectfns "sip" and
@@ -89,7 +90,8 @@ sip_bound() {
 
 # sip_sipp LIMIT NETNS NAME IP PORT MEDIA SCENARIO [ARGS...]: one SIPp (bounded at LIMIT s), its
 # messages traced to NAME-msg.log.  MEDIA: one word a call, in order, its ";"-separated fields
-# the scenario's [field0] (its media port), [field1] (the re-INVITE's).
+# the scenario's [field0] (its media port), [field1] (uac.xml: how long it holds the call, ms;
+# uac-reinvite.xml, uas-reinvite.xml: the re-INVITE's media port).
 sip_sipp() {
 	local limit=$1 ns=$2 name=$3 ip=$4 port=$5 media=$6 sf=$7 l; shift 7
 	{ echo SEQUENTIAL; for l in $media; do echo "$l;"; done; } > "$W/$name.csv"
@@ -143,12 +145,15 @@ proto_run() {
 	sip_row "$@"
 	CALL=fail
 	case $KIND in
-	call|direct) sip_sipp 20 client uac "$CLI" 5060 "$SIP_UAC_MEDIA" uac.xml -m 1 "$SRVURI" && CALL=ok ;;
-	# The second call starts once the first one's media flows: the kernel keeps 4 audio
-	# expectations per signalling flow (RTP and RTCP each way) and evicts the oldest, so two
-	# INVITEs at once leave the first call without media there (and so in nfhelper's defaults).
-	two) sip_sipp 20 client uac "$CLI" 5060 "$SIP_UAC_MEDIA $((SIP_UAC_MEDIA + 10))" uac.xml \
-		-m 2 -l 2 -r 1 -rp 2000 "$SRVURI" && CALL=ok ;;
+	call|direct) sip_sipp 20 client uac "$CLI" 5060 "$SIP_UAC_MEDIA;2500" uac.xml -m 1 "$SRVURI" &&
+		CALL=ok ;;
+	# The second call starts 1.5 s after the first, once the first one's media flows: the kernel
+	# keeps 4 audio expectations per signalling flow (RTP and RTCP each way) and evicts the
+	# oldest, so two INVITEs at once leave the first call without media there (and so with
+	# nfhelper's defaults).  The first call ends last: a BYE removes every media expectation of
+	# the signalling flow (the kernel's does), so the second call's media must flow before it.
+	two) sip_sipp 20 client uac "$CLI" 5060 "$SIP_UAC_MEDIA;4500 $((SIP_UAC_MEDIA + 10));2000" uac.xml \
+		-m 2 -l 2 -r 1 -rp 1500 "$SRVURI" && CALL=ok ;;
 	reinvite) sip_sipp 25 client uac "$CLI" 5060 "$SIP_UAC_MEDIA;$SIP_MOVED_MEDIA" uac-reinvite.xml \
 		-m 1 "$SRVURI" && CALL=ok ;;
 	register) sip_run_register ;;
@@ -174,7 +179,7 @@ sip_run_register() {
 	sip_sipp 30 client uas "$CLI" 5060 "$SIP_UAC_MEDIA" uas.xml -m 1 &
 	uas=$!
 	wait_for 10 sip_bound client 5060 || return
-	sip_sipp 20 server uac "$SRV" 5070 "$SIP_UAS_MEDIA" uac.xml -m 1 "$contact" && CALL=ok
+	sip_sipp 20 server uac "$SRV" 5070 "$SIP_UAS_MEDIA;2500" uac.xml -m 1 "$contact" && CALL=ok
 	wait_for 5 eval '! kill -0 "$uas"'
 }
 
