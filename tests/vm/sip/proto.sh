@@ -61,7 +61,9 @@ proto_errors() {
 	check sip/clash 1 "kernel's own helper.*modprobe -r nf_nat_sip nf_conntrack_sip" "$NFH_BIN" sip
 }
 
-proto_nft_helpers() { printf 'ct helper sip-help {\n\ttype "sip" protocol udp\n\tl3proto inet\n}\n'; }
+proto_nft_helpers() {
+	printf 'ct helper sip-help {\n\ttype "sip" protocol udp\n\tl3proto inet\n}\n'
+}
 proto_nft_pre() { echo 'udp dport 5060 ct helper set "sip-help"'; }
 # Signalling only towards the server's side: a call to the client's private address passes only
 # through an expectation (the registration's).
@@ -117,21 +119,33 @@ proto_setup() {
 	sip_row "$@"
 	SIP_PEERS=
 	rm -f "$W"/sdp-*.txt "$W"/dest-*.txt "$W"/rtp-*.txt "$W/rtp.ready"	# a rerun's (the logs append)
+	local m2=$((SIP_UAS_MEDIA + 10)) moved2=$((SIP_MOVED_MEDIA + 2))
 	case $KIND in
-	call) sip_peer client uac1 "$CLI" "$SIP_UAC_MEDIA"; sip_peer server uas1 "$SRV" "$SIP_UAS_MEDIA" ;;
-	two) sip_peer client uac1 "$CLI" "$SIP_UAC_MEDIA"; sip_peer server uas1 "$SRV" "$SIP_UAS_MEDIA"
-		sip_peer client uac2 "$CLI" $((SIP_UAC_MEDIA + 10)); sip_peer server uas2 "$SRV" $((SIP_UAS_MEDIA + 10)) ;;
-	reinvite) sip_peer client uac1 "$CLI" "$SIP_UAC_MEDIA"; sip_peer server uas1 "$SRV" "$SIP_UAS_MEDIA"
-		sip_peer client uac-leg2 "$CLI" "$SIP_MOVED_MEDIA"; sip_peer server uas-leg2 "$SRV" $((SIP_MOVED_MEDIA + 2)) ;;
-	register) sip_peer server uac1 "$SRV" "$SIP_UAS_MEDIA"; sip_peer client uas1 "$CLI" "$SIP_UAC_MEDIA" ;;
-	direct) sip_peer client uac1 "$CLI" "$SIP_UAC_MEDIA"; sip_peer third uas1 10.0.3.2 "$SIP_THIRD_MEDIA" ;;
+	call|two|reinvite)
+		sip_peer client uac1 "$CLI" "$SIP_UAC_MEDIA"
+		sip_peer server uas1 "$SRV" "$SIP_UAS_MEDIA" ;;
+	register)
+		sip_peer server uac1 "$SRV" "$SIP_UAS_MEDIA"
+		sip_peer client uas1 "$CLI" "$SIP_UAC_MEDIA" ;;
+	direct)
+		sip_peer client uac1 "$CLI" "$SIP_UAC_MEDIA"
+		sip_peer third uas1 10.0.3.2 "$SIP_THIRD_MEDIA" ;;
+	esac
+	case $KIND in
+	two)
+		sip_peer client uac2 "$CLI" $((SIP_UAC_MEDIA + 10))
+		sip_peer server uas2 "$SRV" "$m2" ;;
+	reinvite)
+		sip_peer client uac-leg2 "$CLI" "$SIP_MOVED_MEDIA"
+		sip_peer server uas-leg2 "$SRV" "$moved2" ;;
 	esac
 	case $KIND in
 	register) sip_sipp 40 server registrar "$SRV" 5060 0 registrar.xml -m 1 & ;;
-	two) sip_sipp 40 server uas "$SRV" 5060 "$SIP_UAS_MEDIA $((SIP_UAS_MEDIA + 10))" uas.xml -m 2 & ;;
-	reinvite) sip_sipp 40 server uas "$SRV" 5060 "$SIP_UAS_MEDIA;$((SIP_MOVED_MEDIA + 2))" uas-reinvite.xml -m 1 & ;;
+	two) sip_sipp 40 server uas "$SRV" 5060 "$SIP_UAS_MEDIA $m2" uas.xml -m 2 & ;;
+	reinvite) sip_sipp 40 server uas "$SRV" 5060 "$SIP_UAS_MEDIA;$moved2" uas-reinvite.xml -m 1 & ;;
 	direct) sip_direct_media 0
-		sip_sipp 40 server uas "$SRV" 5060 "$SIP_THIRD_MEDIA" uas-direct.xml -m 1 -key media3 10.0.3.2 & ;;
+		sip_sipp 40 server uas "$SRV" 5060 "$SIP_THIRD_MEDIA" uas-direct.xml -m 1 \
+			-key media3 10.0.3.2 & ;;
 	*) sip_sipp 40 server uas "$SRV" 5060 "$SIP_UAS_MEDIA" uas.xml -m 1 & ;;
 	esac
 	SIP_SERVER=$!
@@ -152,8 +166,8 @@ proto_run() {
 	# oldest, so two INVITEs at once leave the first call without media there (and so with
 	# nfhelper's defaults).  The first call ends last: a BYE removes every media expectation of
 	# the signalling flow (the kernel's does), so the second call's media must flow before it.
-	two) sip_sipp 20 client uac "$CLI" 5060 "$SIP_UAC_MEDIA;4500 $((SIP_UAC_MEDIA + 10));2000" uac.xml \
-		-m 2 -l 2 -r 1 -rp 1500 "$SRVURI" && CALL=ok ;;
+	two) sip_sipp 20 client uac "$CLI" 5060 "$SIP_UAC_MEDIA;4500 $((SIP_UAC_MEDIA + 10));2000" \
+		uac.xml -m 2 -l 2 -r 1 -rp 1500 "$SRVURI" && CALL=ok ;;
 	reinvite) sip_sipp 25 client uac "$CLI" 5060 "$SIP_UAC_MEDIA;$SIP_MOVED_MEDIA" uac-reinvite.xml \
 		-m 1 "$SRVURI" && CALL=ok ;;
 	register) sip_run_register ;;
