@@ -184,6 +184,7 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	res->nexp = res->created = res->refused = 0;
 	res->help_info = NULL;
 	res->help_info_len = 0;
+	res->ct_timeout = 0;
 	if (queue_pkt_decode(nlh, &qp) < 0) {
 		dp->stats.undecodable++;
 		if (!qp.id_valid) {
@@ -211,12 +212,15 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 	}
 	/* Without NFQA_CT the kernel ignores NFQA_EXP and skips sequence adjustment; a packet
 	 * that needs none of it (a pure ACK) gets the minimal verdict. */
-	if ((v.payload || v.exp || (qp.has_ct && help_info_changed(&qp.ct, res))) &&
+	if (res->verdict == NF_ACCEPT && qp.has_ct)
+		v.ct_timeout = res->ct_timeout;
+	if ((v.payload || v.exp || v.ct_timeout || (qp.has_ct && help_info_changed(&qp.ct, res))) &&
 	    !verdict_ct(dp, &qp, res, &v)) {
 		log_rl(LOG_WARNING, "packet %u: ct %u: no helper data to send with NFQA_CT, accepted as is",
 		       qp.id, qp.ct.id);
 		v.payload = NULL;
 		v.exp = NULL;
+		v.ct_timeout = 0;
 		res->nexp = 0;
 	}
 	out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
@@ -226,6 +230,7 @@ const struct nlmsghdr *dispatch_packet(struct dispatch *dp, const struct nlmsghd
 		v.exp = NULL;
 		v.ct_helper = NULL;
 		v.ct_help_info = NULL;
+		v.ct_timeout = 0;
 		res->nexp = 0;
 		out = queue_verdict_build(&m, dp->verdict, DISPATCH_MSG_MAX, seq, &v);
 	}

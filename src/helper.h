@@ -62,6 +62,8 @@ struct help_result {
 	unsigned refused;               /* requests refused as malformed (counted, logged) */
 	const uint8_t *help_info;       /* the conntrack's private data as it should be now */
 	uint16_t help_info_len;         /* (sent only when the kernel's copy differs) */
+	uint32_t ct_timeout;            /* seconds the conntrack lives from now on (the kernel
+					 * helper's nf_ct_refresh, SIP's sip_timeout); 0: unchanged */
 };
 
 /* ctnetlink as the packet path may use it (the daemon's sockets; NULL in tests and benches
@@ -143,6 +145,9 @@ struct helper_proto {
 	 * (ct->master: the kernel gives no expectation class) and its own.  NULL: never (FTP
 	 * data, a DCC, a TFTP transfer, GRE); those packets pass unread. */
 	bool (*help_expected)(const struct helper_cfg *cfg, const struct ct_info *ct);
+	/* Once the helper is registered, before the first packet (NULL: nothing): what depends
+	 * on the running kernel (SIP: whether nf_nat_sip's "sip" expectfn exists). */
+	void (*start)(const struct helper_cfg *cfg);
 	/* Where the helper is registered: nfnetlink_cthelper (cthelper_backend: every l4 over
 	 * IPv4 and IPv6) or a kernel module of the protocol's own (PPTP: kmod_backend, kmod.h). */
 	const struct helper_backend *backend;

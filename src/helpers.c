@@ -3,12 +3,13 @@
 #include <string.h>
 #include "helper.h"
 
-extern const struct helper_proto ftp_proto, irc_proto, pptp_proto, tftp_proto;
+extern const struct helper_proto ftp_proto, irc_proto, pptp_proto, sip_proto, tftp_proto;
 
 const struct helper_proto *const helper_protos[] = {
 	&ftp_proto,
 	&irc_proto,
 	&pptp_proto,
+	&sip_proto,
 	&tftp_proto,
 	NULL,
 };

@@ -127,6 +127,8 @@ static void queue_verdict_ct_put(struct nl_msg *m, const struct queue_verdict *v
 	if (v->ct_help_info)
 		nl_attr_put(m, CTA_HELP_INFO, v->ct_help_info_len, v->ct_help_info);
 	nl_attr_nest_end(m, help);
+	if (v->ct_timeout)
+		nl_attr_put_be32(m, CTA_TIMEOUT, v->ct_timeout);
 	nl_attr_nest_end(m, ct);
 }
 

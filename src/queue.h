@@ -56,6 +56,8 @@ struct queue_verdict {
 	const struct ct_expect *exp; /* NFQA_EXP, NULL for none */
 	const uint8_t *ct_help_info; /* CTA_HELP_INFO: the private data to keep */
 	uint16_t ct_help_info_len;
+	uint32_t ct_timeout;       /* CTA_TIMEOUT in NFQA_CT (seconds, 0: none): the conntrack's
+				    * new timeout (ctnetlink_glue_parse_ct applies it) */
 };
 struct nlmsghdr *queue_verdict_build(struct nl_msg *m, void *buf, size_t cap, uint32_t seq,
 				     const struct queue_verdict *v);

@@ -253,6 +253,8 @@ int setup_open(struct setup_socks *s, const struct helper_proto *proto, const st
 	if (s->backend->open(s, proto, cfg) < 0 || setup_queue(&s->queue, cfg) < 0 ||
 	    s->backend->reg(s, proto, cfg) < 0)
 		goto fail;
+	if (proto->start)
+		proto->start(cfg);
 	return 0;
 fail:
 	setup_close(s);

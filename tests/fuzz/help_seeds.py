@@ -7,7 +7,7 @@
 import os
 import struct
 
-FTP, IRC, PPTP, TFTP = b"ftp", b"irc", b"pptp", b"tftp"
+FTP, IRC, PPTP, SIP, TFTP = b"ftp", b"irc", b"pptp", b"sip", b"tftp"
 NAT, V6 = 0x10, 0x20
 VERDICT, FAKECT, TAKEN, FAILING = 0x00, 0x40, 0x80, 0xC0
 C, S, RETX, SYN, GAP, END, CLASH = 0, 1, 2, 4, 8, 0x10, 0x20
@@ -45,6 +45,23 @@ def pptp(ctype, cid=0, pcid=0, result=0):
     return bytes(b)
 
 
+def sipmsg(start, a, cseq, hdrs=b"", sdp=None):
+    """A SIP message from the phone at a (host:port bytes) to 10.0.2.2 (fuzz_help's server),
+    Content-Length counted."""
+    body = sdp or b""
+    ct = b"Content-Type: application/sdp\r\n" if sdp else b""
+    return (start + b"\r\nVia: SIP/2.0/UDP " + a + b";branch=z9hG4bK1;rport\r\n"
+            b"From: <sip:alice@" + a + b">;tag=1\r\nTo: <sip:bob@10.0.2.2>\r\n"
+            b"Call-ID: 1@x\r\nCSeq: " + cseq + b"\r\nContact: <sip:alice@" + a + b">\r\n" + hdrs + ct +
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+
+def sdp(addr, port, fam=b"IP4"):
+    return (b"v=0\r\no=a 1 1 IN " + fam + b" " + addr + b"\r\ns=-\r\nc=IN " + fam + b" " + addr +
+            b"\r\nt=0 0\r\nm=audio " + port + b" RTP/AVP 0\r\nm=video 51372 RTP/AVP 31\r\n")
+
+
+A4, A6 = b"10.0.1.2:40000", b"[fd00:1::2]:40000"
 PRIV = b"PRIVMSG bob :\x01DCC "
 # 10.0.1.2 is 167772418; 167772419 is another host (a forged offer)
 seeds = {
@@ -116,6 +133,31 @@ seeds = {
                            rec(S, pptp(8, 70, 7, 1)[:15]), rec(S, pptp(8, 70, 7, 1)[15:])),
     "pptp_malformed": seed(PPTP, NAT | FAKECT, 0, HS, rec(C, pptp(1)), rec(S, pptp(2, result=1)),
                            rec(C, b"\0\x10\0\1\x1a\x2b\x3c\x4e" + bytes(8)), rec(C, pptp(7, 5))),
+    "sip_call": seed(SIP, 0, 0, rec(C, sipmsg(b"INVITE sip:bob@10.0.2.2 SIP/2.0", A4, b"1 INVITE",
+                                                 sdp=sdp(b"10.0.1.2", b"49170"))),
+                     rec(C | RETX), rec(S, sipmsg(b"SIP/2.0 200 OK", A4, b"1 INVITE", sdp=sdp(b"10.0.2.2", b"30000"))),
+                     rec(C, sipmsg(b"ACK sip:bob@10.0.2.2 SIP/2.0", A4, b"1 ACK")),
+                     rec(C, sipmsg(b"BYE sip:bob@10.0.2.2 SIP/2.0", A4, b"2 BYE"))),
+    "sip_call_nat": seed(SIP, NAT | FAKECT, 8,
+                         rec(C, sipmsg(b"INVITE sip:bob@10.0.2.2 SIP/2.0", A4, b"1 INVITE",
+                                       sdp=sdp(b"10.0.1.2", b"49170"))),
+                         rec(S, sipmsg(b"SIP/2.0 486 Busy", b"10.0.2.1:40001", b"1 INVITE")),
+                         rec(C | CLASH, sipmsg(b"INVITE sip:bob@10.0.2.2 SIP/2.0", A4, b"2 INVITE",
+                                               sdp=sdp(b"10.0.1.2", b"49180")))),
+    "sip_register_nat": seed(SIP, NAT | TAKEN, 8,
+                             rec(C, sipmsg(b"REGISTER sip:10.0.2.2 SIP/2.0", b"10.0.1.2:5060", b"1 REGISTER",
+                                           b"Expires: 3600\r\n")),
+                             rec(S, sipmsg(b"SIP/2.0 200 OK", b"10.0.2.1:40001", b"1 REGISTER",
+                                           b"Expires: 3600\r\n"))),
+    "sip_v6_nat": seed(SIP, V6 | NAT | FAKECT, 0,
+                       rec(C, sipmsg(b"INVITE sip:bob@[fd00:2::2] SIP/2.0", A6, b"1 INVITE",
+                                     sdp=sdp(b"fd00:1::2", b"49170", b"IP6"))),
+                       rec(S, sipmsg(b"SIP/2.0 200 OK", b"[fd00:2::1]:40000", b"1 INVITE",
+                                     sdp=sdp(b"fd00:2::2", b"30000", b"IP6")))),
+    "sip_malformed": seed(SIP, NAT, 0, rec(C, b"INVITE sip:bob@10.0.2.2 SIP/2.0\r\nCSeq: x\r\n\r\n"),
+                          rec(C, sipmsg(b"INVITE sip:bob@10.0.2.2 SIP/2.0", A4, b"1 INVITE",
+                                        sdp=sdp(b"10.0.1.2", b"80"))),
+                          rec(C, b"\r\n\r\n"), rec(S, b"SIP/2.0 200 OK\r\n")),
 }
 
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds", "help")

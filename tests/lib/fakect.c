@@ -25,6 +25,8 @@ static int fake_create(void *arg, uint16_t zone, const struct ct_tuple *master, 
 		return f->fail;
 	if (zone_check(f, zone))
 		return -ENOENT;
+	if (f->bad_fn && e->fn && !strcmp(e->fn, f->bad_fn))
+		return -EINVAL;
 	if (f->taken_from && e->tuple.dport >= f->taken_from)
 		return -EBUSY;
 	for (unsigned i = 0; i < 8; i++)

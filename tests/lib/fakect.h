@@ -23,6 +23,7 @@ struct fakect {
 	uint16_t taken[8];        /* destination ports held by other connections' expectations */
 	uint16_t taken_from;      /* when non-zero, every port from this one up is taken too */
 	int fail;                 /* when non-zero, every create answers this */
+	const char *bad_fn;       /* an expectfn the kernel does not know: -EINVAL, as ctnetlink */
 	uint16_t zone;            /* the master's conntrack zone: requests naming another fail */
 	unsigned wrong_zone;      /* with -ENOENT, as ctnetlink's lookups there; counted here */
 	unsigned calls, dels;     /* creates tried, deletes done */

@@ -171,8 +171,11 @@ static void help_decode(const struct nlattr *nest, struct qmsg_verdict *v)
 	const struct nlattr *ct[CTA_MAX + 1], *help[CTA_HELP_MAX + 1];
 	const char *name;
 
-	if (nl_attr_parse_nested(nest, ct, CTA_MAX) < 0 || !ct[CTA_HELP] ||
-	    nl_attr_parse_nested(ct[CTA_HELP], help, CTA_HELP_MAX) < 0)
+	if (nl_attr_parse_nested(nest, ct, CTA_MAX) < 0)
+		return;
+	if (ct[CTA_TIMEOUT] && nl_attr_get_be32(ct[CTA_TIMEOUT], &v->ct_timeout))
+		v->has_ct_timeout = true;
+	if (!ct[CTA_HELP] || nl_attr_parse_nested(ct[CTA_HELP], help, CTA_HELP_MAX) < 0)
 		return;
 	if (help[CTA_HELP_NAME] && (name = nl_attr_get_str(help[CTA_HELP_NAME])))
 		snprintf(v->helper, sizeof(v->helper), "%s", name);

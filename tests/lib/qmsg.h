@@ -50,6 +50,8 @@ struct qmsg_verdict {
 	uint8_t help_info[32];   /* CTA_HELP_INFO: the private data the verdict sets */
 	uint16_t help_info_len;
 	bool has_help_info;
+	bool has_ct_timeout;     /* CTA_TIMEOUT in NFQA_CT: the conntrack's new timeout */
+	uint32_t ct_timeout;
 };
 int qmsg_verdict_decode(const struct nlmsghdr *nlh, struct qmsg_verdict *v);
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define SPLIT_VALS 10
-#define SPLIT_STATE_MAX 1024 /* the largest parser state a run can hold */
+#define SPLIT_STATE_MAX 4096 /* the largest parser state a run can hold */
 #define SPLIT_FUZZ_BYTES_MAX 512
 
 /* One match (or a datagram's result, or a parser's end state) in a shape every protocol
