@@ -301,12 +301,14 @@ image() {
 }
 
 # vmsystemd: the package in a guest booted with systemd (tests/vm/systemd/run.sh; KERNELS= as
-# for vm): nfhelper@ftp after boot, stop, kill, its credentials, the binary copied alone.
+# for vm): nfhelper@ftp after boot, stop, kill, its credentials, the binary copied alone, the
+# container image (image) run with podman.
 vmsystemd() {
 	need qemu-system-x86_64 dpkg-deb
 	deb
+	image
 	NFH_BIN="$B/nfhelper" NFH_DEB="$B/nfhelper_$(tr -d ' \n' < VERSION)_$(dpkg --print-architecture).deb" \
-		tests/vm/systemd/run.sh
+		NFH_IMAGE="$B/nfhelper-image.tar" tests/vm/systemd/run.sh
 }
 
 case "${1:-all}" in
