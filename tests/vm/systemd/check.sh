@@ -237,6 +237,7 @@ ctr_netns() {
 	wait_for 30 eval 'ctr_log nfh-netns | grep -q " ready " ||
 		[ "$($P inspect -f "{{.State.Running}}" nfh-netns 2>&1)" != true ]'
 	line=$(ctr_log nfh-netns | grep " ready ")
+	# shellcheck disable=SC2034 # read by pass_if's eval
 	ns=$(printf '%s\n' "$line" | sed -n 's/.*network namespace \(net:\[[0-9]*\]\).*/\1/p')
 	ctr_log nfh-netns > "$NFH_OUT/ctr-netns.nfhelper.log"
 	T 30 $P rm -f -t 5 nfh-netns > /dev/null 2>&1
