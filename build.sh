@@ -13,10 +13,11 @@ B=${BUILD_DIR:-$ROOT/build}  # BUILD_DIR lets parallel builds use their own fold
 # (The VM's protocol folders add theirs: PROTO_PKGS in tests/vm/*/proto.sh; the 6.12 kernel comes
 # from backports, see backports_kernel.)
 # systemd: PID 1 of the vmsystemd guest, from the shared root (a container image may lack it).
+# podman: ./build.sh image builds the container image; the vmsystemd guest runs it.
 # dkms: the vmsystemd guest installs nfhelper-dkms, whose postinst runs it (the guest's root is
 # this machine's).
 PKGS="musl-tools ragel make perl clang-14 libclang-rt-14-dev file qemu-system-x86 linux-image-amd64
-      busybox-static kmod xz-utils nftables conntrack iproute2 python3 systemd dkms"
+      busybox-static kmod xz-utils nftables conntrack iproute2 python3 systemd dkms podman"
 
 # The cross builds (./build.sh arm64, armhf): Debian's cross gcc with the target's musl and
 # kernel headers (packages of that architecture, hence foreign_arch), qemu-user for the unit tests.
@@ -276,13 +277,38 @@ vm() { need qemu-system-x86_64; release; kmod; tests/vm/run.sh "$@"; }
 # $B/nfhelper-dkms_<version>_all.deb, the PPTP module for DKMS (packaging/deb-dkms.sh); dpkg-deb only.
 deb() { release; packaging/deb.sh "$B/nfhelper" "$B"; packaging/deb-dkms.sh "$B"; }
 
+# image: $B/nfhelper-image.tar, a docker archive (podman load and docker load read it) of the
+# image packaging/container/Containerfile describes: FROM scratch, the release binary alone,
+# tagged localhost/nfhelper:VERSION.  No registry, no network: the context is a folder holding
+# only the binary and the Containerfile, and podman's storage is private to $B (vfs: works on any filesystem, also
+# inside a container whose root is an overlay; one layer of 250 KB costs nothing to copy).
+image() {
+	local ver ctx=$B/image-context tag st
+	need podman
+	release
+	ver=$(tr -d ' \n' < VERSION)
+	tag=localhost/nfhelper:$ver
+	st=(--root "$B/podman/root" --runroot "$B/podman/run" --storage-driver vfs)
+	rm -rf "$ctx"; mkdir -p "$ctx"
+	cp "$B/nfhelper" packaging/container/Containerfile "$ctx/"
+	# The commit's time as the image's: the same tree gives the same image.
+	podman "${st[@]}" build -q --pull=never --network none \
+		--timestamp "$(git log -1 --format=%ct 2>/dev/null || echo 0)" -t "$tag" "$ctx" > /dev/null
+	rm -f "$B/nfhelper-image.tar"
+	podman "${st[@]}" save -q --format docker-archive -o "$B/nfhelper-image.tar" "$tag"
+	podman "${st[@]}" rmi -f "$tag" > /dev/null
+	echo "built $B/nfhelper-image.tar: $tag, $(stat -c %s "$B/nfhelper-image.tar") bytes"
+}
+
 # vmsystemd: the package in a guest booted with systemd (tests/vm/systemd/run.sh; KERNELS= as
-# for vm): nfhelper@ftp after boot, stop, kill, its credentials, the binary copied alone.
+# for vm): nfhelper@ftp after boot, stop, kill, its credentials, the binary copied alone, the
+# container image (image) run with podman.
 vmsystemd() {
 	need qemu-system-x86_64 dpkg-deb
 	deb
+	image
 	NFH_BIN="$B/nfhelper" NFH_DEB="$B/nfhelper_$(tr -d ' \n' < VERSION)_$(dpkg --print-architecture).deb" \
-		tests/vm/systemd/run.sh
+		NFH_IMAGE="$B/nfhelper-image.tar" tests/vm/systemd/run.sh
 }
 
 case "${1:-all}" in
@@ -297,9 +323,10 @@ test)	deps; release; kmod; unit; arm64; armhf; fuzz 15; tests/vm/run.sh; tests/v
 vmsystemd) vmsystemd ;;
 bench)	bench ;;
 deb)	deb ;;
+image)	image ;;
 arm64|armhf) "$1"; ARCH=$1 packaging/deb.sh "$B/$1/nfhelper" ;;
 fresh)	fresh ;;
 demo)	deps; release; tests/vm/demo.sh ;;
 clean)	rm -rf "$B" ;;
-*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|vmsystemd|test|bench|deb|arm64|armhf|demo|fresh|clean]" >&2; exit 2 ;;
+*)	echo "usage: $0 [deps|all|kmod|kmodtest|unit|fuzz [SECONDS [HARNESS]]|vm [PROTO|PROTO/SCENARIO...]|vmsystemd|test|bench|deb|image|arm64|armhf|demo|fresh|clean]" >&2; exit 2 ;;
 esac

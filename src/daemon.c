@@ -8,6 +8,7 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -175,6 +176,18 @@ static void sandbox_enter(const struct sandbox_cfg *sb, const char *proto, const
 			"kernel with CONFIG_SECCOMP_FILTER gives it", strerror(-e));
 }
 
+/* The network namespace the helper serves ("net:[4026531840]"): a container with its own
+ * network registers a helper only there, so the ready line says which one. */
+static void netns_name(char *out, size_t len)
+{
+	ssize_t n = readlink("/proc/self/ns/net", out, len - 1);
+
+	if (n < 0)
+		snprintf(out, len, "unknown (%s)", strerror(errno));
+	else
+		out[n] = '\0';
+}
+
 /* The last line of a clean stop (with -v): what `nfhelper stats` would have said. */
 static void log_counters(const struct dispatch *dp)
 {
@@ -221,7 +234,7 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg,
 	struct setup_socks s;
 	struct dispatch dp;
 	sigset_t waitmask;
-	char err[256];
+	char err[256], netns[64];
 	uint8_t *buf;
 	int rc = 0, stats_fd = -1;
 
@@ -248,10 +261,11 @@ int daemon_run(const struct helper_proto *proto, const struct helper_cfg *cfg,
 		stop_signal = SIGTERM;
 	} else {
 		stats_fd = stats_open(cfg);
+		netns_name(netns, sizeof(netns));	/* before the filter: it allows no readlink */
 		sandbox_enter(sb, proto->name, cfg);
 		/* Last: whoever waits for this line finds the process as it will stay. */
-		log_msg(LOG_WARNING, "helper %s ready (queue %u, %s)", cfg->name, cfg->queue,
-			s.backend->scope);
+		log_msg(LOG_WARNING, "helper %s ready (queue %u, %s, network namespace %s)", cfg->name,
+			cfg->queue, s.backend->scope, netns);
 	}
 	while (!stop_signal) {
 		struct pollfd pfd[3] = {

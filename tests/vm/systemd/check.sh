@@ -173,6 +173,91 @@ alone_check() {
 	pass_if alone-exit "exit status $rc after SIGTERM" [ "$rc" = 0 ]
 }
 
+# The container image (./build.sh image, staged by prep.sh as $LIB/nfhelper-image.tar), run
+# with Debian's podman.  Its storage is in the guest's writable overlay with the vfs driver: the
+# overlay driver would stack overlayfs on the guest's overlayfs root, which the kernel refuses
+# as an upper layer; vfs copies the one 250 KB layer.  cgroupfs and file events: the test
+# target starts neither D-Bus nor a user session for podman's systemd integration.
+P="podman --root /var/lib/nfh-podman --runroot /run/nfh-podman --storage-driver vfs
+	--cgroup-manager cgroupfs --events-backend file"
+IMG=""
+ctr_load() {
+	local out
+	out=$(T 60 $P load -q -i "$LIB/nfhelper-image.tar" 2>&1)
+	IMG=$(printf '%s\n' "$out" | sed -n 's/^Loaded image: //p' | head -1)
+	pass_if ctr-load "podman load: ${out//$'\n'/ }; $($P images --format '{{.Repository}}:{{.Tag}} {{.Size}}' 2>&1 | paste -sd ' ')" \
+		eval '[ -n "$IMG" ] && $P image exists "$IMG"'
+}
+
+# ctr_log NAME: the container's log so far (its stderr: nfhelper's lines).
+ctr_log() { T 10 $P logs "$1" 2>&1; }
+
+# As the host's helper, in a container: nfhelper@ftp stopped, the image run in the host's
+# network namespace with CAP_NET_ADMIN added, FTP through the NAT as alone_check's, podman
+# stop (SIGTERM: exit 0), nfhelper@ftp started again for what follows.
+ctr_ftp() {
+	local rc line
+	T 30 systemctl stop $U
+	T 60 $P run -d --name nfh-ftp --network host --cap-drop all --cap-add NET_ADMIN "$IMG" ftp -v \
+		> /tmp/nfh/ctr-ftp.id 2>&1
+	wait_for 30 eval 'ctr_log nfh-ftp | grep -q " ready " ||
+		[ "$($P inspect -f "{{.State.Running}}" nfh-ftp 2>&1)" != true ]'
+	line=$(ctr_log nfh-ftp | grep " ready ")
+	ftp ctr-ftp-active v4-port-nat
+	ftp ctr-ftp-passive v4-pasv-nat
+	T 30 $P stop -t 10 nfh-ftp > /dev/null 2>&1
+	rc=$($P inspect -f '{{.State.ExitCode}}' nfh-ftp 2>&1)
+	ctr_log nfh-ftp > "$NFH_OUT/ctr-ftp.nfhelper.log"
+	T 30 $P rm -f nfh-ftp > /dev/null 2>&1
+	T 30 systemctl start $U
+	pass_if ctr-ftp "ready: ${line:-none ($(cat /tmp/nfh/ctr-ftp.id))}; podman stop: exit $rc; $U again: $(prop $U ActiveState)" \
+		eval '[ -n "$line" ] && [ "$rc" = 0 ] && [ "$(prop $U ActiveState)" = active ] &&
+			grep -q "^PASS ctr-ftp-active " "$R" && grep -q "^PASS ctr-ftp-passive " "$R"'
+}
+
+# In a user namespace (root's uid 0 mapped to 100000): CAP_NET_ADMIN there is not CAP_NET_ADMIN
+# in the initial user namespace, which nfnetlink_cthelper asks for: exit 1 and setup.c's line.
+ctr_userns() {
+	local out rc
+	out=$(T 60 $P run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 --network host \
+		--cap-drop all --cap-add NET_ADMIN "$IMG" ftp 2>&1); rc=$?
+	printf '%s\n' "$out" > "$NFH_OUT/ctr-userns.log"
+	pass_if ctr-userns "exit $rc: ${out//$'\n'/ | }" \
+		eval '[ "$rc" = 1 ] && [ "$(printf "%s\n" "$out" | grep -c .)" = 1 ] &&
+			printf "%s\n" "$out" | grep -q "needs it in the initial user namespace"'
+}
+
+# A network namespace of its own (--network none: podman's bridge needs netavark, which Debian's
+# podman only recommends): the helper registers there, and its ready line says so.
+ctr_netns() {
+	local host line ns
+	host=$(readlink /proc/1/ns/net)
+	T 60 $P run -d --name nfh-netns --network none --cap-drop all --cap-add NET_ADMIN "$IMG" ftp \
+		> /tmp/nfh/ctr-netns.id 2>&1
+	wait_for 30 eval 'ctr_log nfh-netns | grep -q " ready " ||
+		[ "$($P inspect -f "{{.State.Running}}" nfh-netns 2>&1)" != true ]'
+	line=$(ctr_log nfh-netns | grep " ready ")
+	# shellcheck disable=SC2034 # read by pass_if's eval
+	ns=$(printf '%s\n' "$line" | sed -n 's/.*network namespace \(net:\[[0-9]*\]\).*/\1/p')
+	ctr_log nfh-netns > "$NFH_OUT/ctr-netns.nfhelper.log"
+	T 30 $P rm -f -t 5 nfh-netns > /dev/null 2>&1
+	pass_if ctr-netns "host (pid 1): $host; container: ${line:-no ready line ($(cat /tmp/nfh/ctr-netns.id))}" \
+		eval '[ -n "$ns" ] && [ -n "$host" ] && [ "$ns" != "$host" ]'
+}
+
+container_checks() {
+	local t0 t1
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	ctr_load
+	if [ -n "$IMG" ]; then
+		ctr_ftp
+		ctr_userns
+		ctr_netns
+	fi
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" > "$NFH_OUT/ctr-time"
+}
+
 # nfhelper-dkms (prep.sh's dpkg -i, DKMS building the module in this guest): DKMS has this
 # version installed for the running kernel; the module nfhelper@pptp's drop-in loads by name
 # ("modprobe nfh_pptp") resolves to DKMS's copy in updates/dkms, loads, and makes its
@@ -204,6 +289,7 @@ if [ "$NFH_MODE" = service ]; then
 	stop_check
 	kill_check
 	alone_check
+	container_checks
 	dkms_check
 fi
 dmesg > "$NFH_OUT/dmesg.txt" 2>&1

@@ -59,6 +59,8 @@ cp "$VM/ftp/proto.sh" "$VM/ftp/ftpclient.py" "$LIB/ftp/"
 printf 'NFH_OUT=%s\nNFH_ROOT=%s\nNFH_MODE=%s\n' "$NFH_OUT" "$NFH_ROOT" "$NFH_MODE" > "$LIB/env"
 # The binary alone, for the scenario that runs it without the package.
 install -m 755 "$STAGE/nfhelper" /usr/local/sbin/nfhelper
+# The container image (./build.sh image), for check.sh's podman checks (service boot only).
+[ "$NFH_MODE" = service ] && cp "$STAGE/nfhelper-image.tar" "$LIB/"
 
 # Boot only what the test needs: its own target (sysinit.target, where nftables and nfhelper@
 # are wanted, and the check), not multi-user.target with the host's daemons and gettys.

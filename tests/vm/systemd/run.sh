@@ -6,7 +6,8 @@
 # (boot "masked", on the kernels of NFH_SYSTEMD_CONTROL, default 6.1): the same boot with
 # nfhelper@ftp masked, where each check must come out as MASKED_EXPECT says, the FTP data
 # checks failing.  Needs build/nfhelper and its .deb (./build.sh deb), or NFH_BIN and NFH_DEB;
-# the service boots also install nfhelper-dkms_VERSION_all.deb (beside it, or NFH_DKMS_DEB).
+# the service boots also install nfhelper-dkms_VERSION_all.deb (beside it, or NFH_DKMS_DEB) and
+# run the container image nfhelper-image.tar (beside it, or NFH_IMAGE: ./build.sh image).
 # Results: build/vm/out/systemd/SERIES/{service,masked}/ (results.txt, console.log,
 # journal.txt, dmesg.txt, the session logs).  Exit 1 on any unexpected line, a guest that did
 # not finish, or a kernel-log finding.  NFH_BOOT_LIMIT: seconds a boot may take (default 600:
@@ -22,11 +23,13 @@ VER=$(tr -d ' \n' < "$ROOT/VERSION")
 BIN=${NFH_BIN:-$ROOT/build/nfhelper}
 DEB=${NFH_DEB:-$ROOT/build/nfhelper_${VER}_$(dpkg --print-architecture).deb}
 DKMS_DEB=${NFH_DKMS_DEB:-$(dirname "$DEB")/nfhelper-dkms_${VER}_all.deb}
+IMAGE=${NFH_IMAGE:-$(dirname "$DEB")/nfhelper-image.tar}
 CONTROL=${NFH_SYSTEMD_CONTROL:-6.1}
 
 SERVICE_EXPECT="package tree-hidden active ready order no-kernel-helper ftp-active ftp-passive creds
 	stop-before stop-control stop-related stop-resume kill-restart kill-resume
-	alone-ready alone-ftp-active alone-ftp-passive alone-exit dkms kernel-log"
+	alone-ready alone-ftp-active alone-ftp-passive alone-exit
+	ctr-load ctr-ftp-active ctr-ftp-passive ctr-ftp ctr-userns ctr-netns dkms kernel-log"
 SERVICE_EXPECT=$(for c in $SERVICE_EXPECT; do echo "$c=PASS"; done)
 # Without nfhelper, loading the ruleset makes the kernel autoload its own nf_conntrack_ftp (what
 # the unit's ordering prevents): passive FTP then works through it, active FTP does not (the
@@ -34,15 +37,15 @@ SERVICE_EXPECT=$(for c in $SERVICE_EXPECT; do echo "$c=PASS"; done)
 MASKED_EXPECT="package=PASS tree-hidden=PASS active=FAIL ready=FAIL order=FAIL
 	no-kernel-helper=FAIL ftp-active=FAIL ftp-passive=PASS kernel-log=PASS"
 
-[ -x "$BIN" ] && [ -f "$DEB" ] && [ -f "$DKMS_DEB" ] ||
-	{ echo "cannot test the packages: $BIN, $DEB or $DKMS_DEB is missing; run ./build.sh deb" >&2; exit 1; }
+[ -x "$BIN" ] && [ -f "$DEB" ] && [ -f "$DKMS_DEB" ] && [ -f "$IMAGE" ] ||
+	{ echo "cannot test the packages: $BIN, $DEB, $DKMS_DEB or $IMAGE is missing; run ./build.sh deb image" >&2; exit 1; }
 mkdir -p "$OUT"
 # One rig user at a time (tests/vm/run.sh takes the same lock).
 exec 9> "$ROOT/build/vm/.lock"
 flock -w 900 9 || { echo "cannot lock $ROOT/build/vm/.lock: another VM run holds it" >&2; exit 1; }
 # A snapshot the guest installs and copies (prep.sh): a rebuild meanwhile cannot change it.
 rm -rf "$STAGE"; mkdir -p "$STAGE"
-cp "$BIN" "$STAGE/nfhelper"; cp "$DEB" "$DKMS_DEB" "$STAGE/"
+cp "$BIN" "$STAGE/nfhelper"; cp "$DEB" "$DKMS_DEB" "$IMAGE" "$STAGE/"
 
 fail=0
 # judge LABEL DIR EXPECT: every NAME=PASS|FAIL of EXPECT as results.txt has it, "done", and a
