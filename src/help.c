@@ -186,3 +186,20 @@ void help_expect_rollback(struct help_ctx *ctx, struct help_result *res)
 	}
 	res->created = 0;
 }
+
+void help_refuse(const struct help_ctx *ctx, struct help_result *res, struct log_rl_state *rl,
+		 const char *proto, const char *what, const char *tail)
+{
+	const struct ct_tuple *t = &ctx->ct->tuple[CT_DIR_ORIGINAL];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+
+	res->refused++;
+	/* A warning: the peer's request will fail, and this line says why.  Rate-limited before
+	 * formatting, so a flood of garbage costs no more than its count. */
+	if (!log_enabled(LOG_WARNING) || !log_rl_allow(rl))
+		return;
+	inet_ntop(t->l3, t->src.all, src, sizeof(src));
+	inet_ntop(t->l3, t->dst.all, dst, sizeof(dst));
+	log_msg(LOG_WARNING, "%s: ct %u %s port %u -> %s port %u: %s%s", proto, ctx->ct->id,
+		src, t->sport, dst, t->dport, what, tail);
+}

@@ -171,6 +171,12 @@ struct ct_expect *help_expect_add(struct help_result *res);
  * own address and port as the payload named them before the rewrite. */
 void help_expect_follow_master(const struct help_ctx *ctx, struct ct_expect *e,
 			       const union ct_addr *addr, uint16_t port);
+/* A request refused as malformed or hostile: res->refused++ and, rate-limited per call site
+ * (rl) before anything is formatted, one warning naming the connection:
+ * "PROTO: ct ID SRC port S -> DST port D: WHAT" followed by tail. */
+struct log_rl_state;
+void help_refuse(const struct help_ctx *ctx, struct help_result *res, struct log_rl_state *rl,
+		 const char *proto, const char *what, const char *tail);
 /* One rate-limited -v line per expectation: what a user watching a helper wants to see. */
 void help_log_expect(uint32_t ct_id, const struct ct_expect *e);
 /* nf_nat_exp_find_port: create e (NATed) right away on its own destination port, else on

@@ -119,18 +119,9 @@ int sip_expect_nat(struct sip_run *r, struct ct_expect *e1, struct ct_expect *e2
 
 static void sip_refuse(const struct help_ctx *ctx, struct help_result *res, const char *what)
 {
-	const struct ct_tuple *t = &ctx->ct->tuple[CT_DIR_ORIGINAL];
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-
 	static struct log_rl_state rl;
 
-	res->refused++;
-	if (!log_enabled(LOG_WARNING) || !log_rl_allow(&rl))
-		return;
-	inet_ntop(t->l3, t->src.all, src, sizeof(src));
-	inet_ntop(t->l3, t->dst.all, dst, sizeof(dst));
-	log_msg(LOG_WARNING, "sip: ct %u %s port %u -> %s port %u: %s; the message passes unchanged",
-		ctx->ct->id, src, t->sport, dst, t->dport, what);
+	help_refuse(ctx, res, &rl, "sip", what, "; the message passes unchanged");
 }
 
 /* Many phones send requests from a high port but take replies on the port their Via names:

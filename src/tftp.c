@@ -24,20 +24,9 @@ static enum tftp_bad tftp_check(const struct tftp_request *r)
 
 static void tftp_refuse(const struct help_ctx *ctx, struct help_result *res, const char *what)
 {
-	const struct ct_tuple *t = &ctx->ct->tuple[CT_DIR_ORIGINAL];
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-
 	static struct log_rl_state rl;
 
-	res->refused++;
-	/* A warning: the client's transfer will fail, and this line says why.  Rate-limited
-	 * before formatting, so a flood of garbage costs no more than its count. */
-	if (!log_enabled(LOG_WARNING) || !log_rl_allow(&rl))
-		return;
-	inet_ntop(t->l3, t->src.all, src, sizeof(src));
-	inet_ntop(t->l3, t->dst.all, dst, sizeof(dst));
-	log_msg(LOG_WARNING, "tftp: ct %u %s port %u -> %s port %u: %s, no expectation", ctx->ct->id,
-		src, t->sport, dst, t->dport, what);
+	help_refuse(ctx, res, &rl, "tftp", what, ", no expectation");
 }
 
 /* As nf_conntrack_tftp: the server answers from any port of its own address to the port
