@@ -32,8 +32,14 @@
 #ifdef SANDBOX_ARCH
 static const long sandbox_allowed[] = {
 	SYS_ppoll, SYS_recvmsg, SYS_recvfrom, SYS_sendto, SYS_write, SYS_writev, SYS_accept4,
-	SYS_clock_gettime, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_restart_syscall,
+	SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_restart_syscall,
 	SYS_close, SYS_munmap, SYS_madvise, SYS_brk, SYS_mremap, SYS_exit, SYS_exit_group,
+#ifdef SYS_clock_gettime
+	SYS_clock_gettime,
+#endif
+#ifdef SYS_clock_gettime32	/* 32-bit ARM: musl names the time32 call so */
+	SYS_clock_gettime32,
+#endif
 #ifdef SYS_ppoll_time64		/* 32-bit ARM: musl's time64 calls, the legacy return */
 	SYS_ppoll_time64,
 #endif

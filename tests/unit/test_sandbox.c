@@ -19,6 +19,11 @@
 #include "sandbox.h"
 #include "tap.h"
 
+#ifdef SYS_clock_gettime64	/* 32-bit ARM (musl: time64) */
+#define SANDBOX_TEST_CLOCK SYS_clock_gettime64
+#else
+#define SANDBOX_TEST_CLOCK SYS_clock_gettime
+#endif
 #ifdef SYS_mmap2
 #define SANDBOX_TEST_MMAP SYS_mmap2
 #else
@@ -75,7 +80,7 @@ static int loop_calls(void)
 		return CHILD_FAIL;
 	if (sandbox_seccomp() < 0)
 		return CHILD_NOFILTER;
-	if (syscall(SYS_write, 2, "", 0) != 0 || syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) != 0 ||
+	if (syscall(SYS_write, 2, "", 0) != 0 || syscall(SANDBOX_TEST_CLOCK, CLOCK_MONOTONIC, &ts) != 0 ||
 	    syscall(SYS_sendto, sp[0], "abc", 3, 0, NULL, 0) != 3 ||
 	    syscall(SYS_ppoll, NULL, 0, &(struct timespec){ 0, 0 }, NULL, 8) != 0 ||
 	    syscall(SYS_recvfrom, sp[1], b, sizeof(b), 0, NULL, NULL) != 3 ||
